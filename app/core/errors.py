@@ -1,0 +1,169 @@
+"""RFC 9457 problem details for every error the API returns."""
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+logger = logging.getLogger("app.errors")
+
+
+class ProblemType:
+    """Stable problem `type` codes; each resolves to a page under `/problems/`."""
+
+    not_found = "not-found"
+    method_not_allowed = "method-not-allowed"
+    validation_error = "validation-error"
+    invalid_cursor = "invalid-cursor"
+    http_error = "http-error"
+    server_error = "server-error"
+
+
+PROBLEM_DESCRIPTIONS = {
+    ProblemType.not_found: "No published resource exists at this URL.",
+    ProblemType.method_not_allowed: "The resource does not support this HTTP method; see Allow.",
+    ProblemType.validation_error: "A parameter or body field is invalid; see `errors`.",
+    ProblemType.invalid_cursor: "The pagination cursor was altered, expired or used with other"
+    " filters. Follow `next` links as given.",
+    ProblemType.http_error: "The request could not be served.",
+    ProblemType.server_error: "An unexpected error occurred; it has been logged.",
+}
+
+
+class Problem(BaseModel):
+    type: str = Field(description="URI identifying the problem kind.")
+    title: str = Field(description="Short summary, the same for every occurrence of the type.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str | None = Field(default=None, description="What went wrong this time.")
+    instance: str | None = Field(default=None, description="The request path.")
+    request_id: str | None = Field(default=None, description="Same as X-Request-ID.")
+
+
+class InvalidParam(BaseModel):
+    detail: str
+    code: str = Field(description="Machine-readable reason, e.g. `enum` or `less_than_equal`.")
+    pointer: str | None = Field(default=None, description="JSON Pointer into the request body.")
+    parameter: str | None = Field(default=None, description="Name of the offending parameter.")
+    location: str | None = Field(
+        default=None, alias="in", description="`query`, `path` or `header`."
+    )
+
+
+class ValidationProblem(Problem):
+    errors: list[InvalidParam]
+
+
+class AppError(Exception):
+    status_code = 400
+    problem_type = ProblemType.http_error
+    title = "Bad Request"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class NotFound(AppError):
+    status_code = 404
+    problem_type = ProblemType.not_found
+    title = "Not Found"
+
+
+class InvalidCursor(AppError):
+    status_code = 400
+    problem_type = ProblemType.invalid_cursor
+    title = "Invalid cursor"
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    problem_type: str,
+    title: str,
+    detail: str | None,
+    headers: Mapping[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    request_id = request.scope.get("state", {}).get("request_id")
+    body: dict[str, Any] = {
+        "type": str(request.url_for("get_problem_type", code=problem_type)),
+        "title": title,
+        "status": status,
+        "instance": request.url.path,
+        "request_id": request_id,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extensions)
+    headers = {**(headers or {}), **({"X-Request-ID": request_id} if request_id else {})}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _invalid_param(error: Any) -> dict[str, Any]:
+    location, *path = error["loc"]
+    item: dict[str, Any] = {"detail": error["msg"], "code": error["type"]}
+    if location == "body":
+        item["pointer"] = "#/" + "/".join(str(part) for part in path)
+    else:
+        item["parameter"] = str(path[0]) if path else location
+        item["in"] = location
+    return item
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(
+        request,
+        422,
+        ProblemType.validation_error,
+        "Invalid request",
+        "One or more parameters are invalid.",
+        errors=[_invalid_param(error) for error in exc.errors()],
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    problem_type = {
+        404: ProblemType.not_found,
+        405: ProblemType.method_not_allowed,
+    }.get(exc.status_code, ProblemType.http_error)
+    phrase = HTTPStatus(exc.status_code).phrase
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+    return problem_response(
+        request, exc.status_code, problem_type, phrase, detail, headers=exc.headers
+    )
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(
+        request, exc.status_code, exc.problem_type, exc.title, exc.detail, **exc.extensions
+    )
+
+
+async def _server_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    return problem_response(
+        request,
+        500,
+        ProblemType.server_error,
+        "Internal Server Error",
+        "An unexpected error occurred. Quote the request_id when reporting it.",
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(Exception, _server_error)

@@ -1,0 +1,71 @@
+"""OpenAPI post-processing: every error is documented as RFC 9457 problem JSON."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from app.core.errors import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_VALIDATION_REF = {"$ref": "#/components/schemas/ValidationProblem"}
+_DESCRIPTIONS = {
+    "400": "Bad request, such as an altered or reused pagination cursor.",
+    "404": "Not found, or not published.",
+    "422": "A parameter is invalid; `errors` names each one.",
+    "500": "Unexpected error; the body carries no internals.",
+}
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable snake_case operation ids, the endpoint function's name."""
+    return route.name
+
+
+def _problem_response(status: str) -> dict[str, Any]:
+    schema = _VALIDATION_REF if status == "422" else _PROBLEM_REF
+    return {
+        "description": _DESCRIPTIONS.get(status, "Error."),
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}},
+    }
+
+
+def install_openapi(app: FastAPI) -> None:
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        for model in (Problem, ValidationProblem):
+            schema = model.model_json_schema(
+                by_alias=True, ref_template="#/components/schemas/{model}"
+            )
+            schemas.update(schema.pop("$defs", {}))
+            schemas[model.__name__] = schema
+        for path_item in document.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                statuses = {"500"}
+                if operation.get("parameters"):
+                    statuses.add("422")
+                if any(p["in"] == "path" for p in operation.get("parameters", [])):
+                    statuses.add("404")
+                if any(p["name"] == "cursor" for p in operation.get("parameters", [])):
+                    statuses.add("400")
+                statuses |= {code for code in responses if code[0] in "45"}
+                for status in statuses:
+                    responses[status] = _problem_response(status)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = build  # type: ignore[method-assign]

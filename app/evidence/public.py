@@ -1,0 +1,219 @@
+"""Output shapes for evidence, shared by every content kind, and their builders."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from app.core.urls import Urls
+from app.evidence.vocabulary import (
+    CAVEAT_KIND_TERMS,
+    CERTAINTY_TERMS,
+    LIFE_STAGE_AGES,
+    LIFE_STAGE_TERMS,
+    SEVERITY_RANK,
+    CaveatKind,
+    CaveatOrigin,
+    Certainty,
+    CertaintyDomain,
+    ClaimKind,
+    Judgement,
+    LifeStage,
+    OutcomeKind,
+    Relation,
+    Severity,
+    SourceType,
+    Status,
+    StudyDesign,
+)
+from app.models import (
+    Caveat,
+    Claim,
+    ContentFields,
+    Mechanism,
+    Quote,
+    Recommendation,
+    SourceDocument,
+    Study,
+)
+
+
+class CertaintyOut(BaseModel):
+    code: Certainty = Field(examples=["low"])
+    label: str = Field(examples=["Low certainty"])
+    wording: str = Field(
+        description="How to phrase a claim at this certainty.", examples=["X may improve Y."]
+    )
+
+
+def certainty_out(level: Certainty) -> CertaintyOut:
+    term = CERTAINTY_TERMS[level]
+    assert term.consumer_wording is not None
+    return CertaintyOut(code=level, label=term.label, wording=term.consumer_wording)
+
+
+class QuoteOut(BaseModel):
+    source: str = Field(description="Slug of the source document.", examples=["webmd-news"])
+    exact: str = Field(description="Verbatim text: the document's text[start:end].")
+    start: int = Field(description="Character offset where the passage starts.")
+    end: int = Field(description="Character offset just past the passage.")
+    relation: Relation
+
+
+def quote_out(quote: Quote) -> QuoteOut:
+    return QuoteOut(
+        source=quote.source.slug,
+        exact=quote.exact,
+        start=quote.start,
+        end=quote.end,
+        relation=quote.relation,
+    )
+
+
+class CaveatOut(BaseModel):
+    kind: CaveatKind
+    label: str
+    severity: Severity
+    origin: CaveatOrigin
+    text: str = Field(description="Consumer wording of the caveat.")
+    reference: str | None = Field(description="For editorial caveats: what supports them.")
+    quotes: list[QuoteOut]
+
+
+def caveat_out(caveat: Caveat) -> CaveatOut:
+    return CaveatOut(
+        kind=caveat.kind,
+        label=CAVEAT_KIND_TERMS[caveat.kind].label,
+        severity=caveat.severity,
+        origin=caveat.origin,
+        text=caveat.text,
+        reference=caveat.reference,
+        quotes=[quote_out(quote) for quote in caveat.quotes],
+    )
+
+
+def active(caveats: Iterable[Caveat]) -> list[Caveat]:
+    return [caveat for caveat in caveats if caveat.dismissed_reason is None]
+
+
+def caveats_out(caveats: Iterable[Caveat]) -> list[CaveatOut]:
+    return [caveat_out(caveat) for caveat in active(caveats)]
+
+
+def top_caveat(caveats: Iterable[Caveat]) -> CaveatOut | None:
+    """The caveat a card must show: the most severe, first in editorial order on ties."""
+    ordered = sorted(active(caveats), key=lambda c: -SEVERITY_RANK[c.severity])
+    return caveat_out(ordered[0]) if ordered else None
+
+
+class JudgementOut(BaseModel):
+    domain: CertaintyDomain
+    judgement: Judgement
+    note: str
+
+
+class ItemRef(BaseModel):
+    slug: str = Field(examples=["breastfeed"])
+    title: str
+    url: str = Field(description="Absolute URL of the item.")
+
+
+class StudyRef(ItemRef):
+    design: StudyDesign
+
+
+class SourceRef(ItemRef):
+    source_type: SourceType
+
+
+def recommendation_ref(item: Recommendation, urls: Urls) -> ItemRef:
+    return ItemRef(slug=item.slug, title=item.title, url=urls.recommendation(item.slug))
+
+
+def mechanism_ref(item: Mechanism, urls: Urls) -> ItemRef:
+    return ItemRef(slug=item.slug, title=item.title, url=urls.mechanism(item.slug))
+
+
+def study_ref(item: Study, urls: Urls) -> StudyRef:
+    return StudyRef(slug=item.slug, title=item.title, design=item.design, url=urls.study(item.slug))
+
+
+def source_ref(item: SourceDocument, urls: Urls) -> SourceRef:
+    return SourceRef(
+        slug=item.slug, title=item.title, source_type=item.source_type, url=urls.source(item.slug)
+    )
+
+
+class ClaimOut(BaseModel):
+    slug: str
+    text: str
+    kind: ClaimKind
+    outcome_kind: OutcomeKind
+    critical: bool = Field(description="Counts towards the item's overall certainty.")
+    certainty: CertaintyOut
+    starting_level: int = Field(description="1-4, from the best study design behind the claim.")
+    judgements: list[JudgementOut]
+    override_reason: str | None
+    effect_summary: str | None
+    studies: list[StudyRef]
+    quotes: list[QuoteOut]
+    caveats: list[CaveatOut]
+
+
+class LifeStageOut(BaseModel):
+    code: LifeStage
+    label: str
+    min_age_months: int | None
+    max_age_months: int | None
+
+
+def life_stages_out(stages: Iterable[LifeStage]) -> list[LifeStageOut]:
+    order = list(LifeStage)
+    return [
+        LifeStageOut(
+            code=stage,
+            label=LIFE_STAGE_TERMS[stage].label,
+            min_age_months=LIFE_STAGE_AGES[stage].min_months,
+            max_age_months=LIFE_STAGE_AGES[stage].max_months,
+        )
+        for stage in sorted(stages, key=order.index)
+    ]
+
+
+class ReviewOut(BaseModel):
+    status: Status
+    version: int
+    last_reviewed_at: datetime | None
+    next_review_due: date | None
+    updated_at: datetime
+
+
+def review_out(item: ContentFields) -> ReviewOut:
+    return ReviewOut(
+        status=item.status,
+        version=item.version,
+        last_reviewed_at=item.last_reviewed_at,
+        next_review_due=item.next_review_due,
+        updated_at=item.updated_at,
+    )
+
+
+def claim_out(claim: Claim, urls: Urls) -> ClaimOut:
+    return ClaimOut(
+        slug=claim.slug,
+        text=claim.text,
+        kind=claim.kind,
+        outcome_kind=claim.outcome_kind,
+        critical=claim.critical,
+        certainty=certainty_out(claim.certainty),
+        starting_level=claim.starting_level,
+        judgements=[
+            JudgementOut(domain=j.domain, judgement=j.judgement, note=j.note)
+            for j in claim.judgements
+        ],
+        override_reason=claim.override_reason,
+        effect_summary=claim.effect_summary,
+        studies=[study_ref(study, urls) for study in claim.studies],
+        quotes=[quote_out(quote) for quote in claim.quotes],
+        caveats=caveats_out(claim.caveats),
+    )

@@ -1,0 +1,98 @@
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from app.evidence import vocabulary as v
+
+router = APIRouter(tags=["vocabulary"])
+
+
+class TermOut(BaseModel):
+    code: str
+    label: str
+    definition: str
+    consumer_wording: str | None = Field(description="What consumers read, where it differs.")
+
+
+class LifeStageTerm(TermOut):
+    min_age_months: int | None
+    max_age_months: int | None
+
+
+class StudyDesignTerm(TermOut):
+    starting_level: int = Field(description="Where certainty starts for evidence of this design.")
+
+
+class Vocabulary(BaseModel):
+    certainty_levels: list[TermOut]
+    strengths: list[TermOut]
+    directions: list[TermOut]
+    study_designs: list[StudyDesignTerm]
+    certainty_domains: list[TermOut]
+    judgements: list[TermOut]
+    outcome_kinds: list[TermOut]
+    claim_kinds: list[TermOut]
+    caveat_kinds: list[TermOut]
+    caveat_origins: list[TermOut]
+    severities: list[TermOut]
+    life_stages: list[LifeStageTerm]
+    audiences: list[TermOut]
+    source_types: list[TermOut]
+    relations: list[TermOut]
+    statuses: list[TermOut]
+    topics: list[TermOut]
+    pathways: list[TermOut]
+    support_levels: list[TermOut]
+    species: list[TermOut]
+
+
+def _terms(terms: Mapping[Any, v.Term]) -> list[TermOut]:
+    return [
+        TermOut(
+            code=code,
+            label=term.label,
+            definition=term.definition,
+            consumer_wording=term.consumer_wording,
+        )
+        for code, term in terms.items()
+    ]
+
+
+@router.get("/vocabulary", summary="Every coded value with its definition and wording")
+def get_vocabulary() -> Vocabulary:
+    return Vocabulary(
+        certainty_levels=_terms(v.CERTAINTY_TERMS),
+        strengths=_terms(v.STRENGTH_TERMS),
+        directions=_terms(v.DIRECTION_TERMS),
+        study_designs=[
+            StudyDesignTerm(
+                **term.model_dump(), starting_level=v.starting_level_of(v.StudyDesign(term.code))
+            )
+            for term in _terms(v.STUDY_DESIGN_TERMS)
+        ],
+        certainty_domains=_terms(v.CERTAINTY_DOMAIN_TERMS),
+        judgements=_terms(v.JUDGEMENT_TERMS),
+        outcome_kinds=_terms(v.OUTCOME_KIND_TERMS),
+        claim_kinds=_terms(v.CLAIM_KIND_TERMS),
+        caveat_kinds=_terms(v.CAVEAT_KIND_TERMS),
+        caveat_origins=_terms(v.CAVEAT_ORIGIN_TERMS),
+        severities=_terms(v.SEVERITY_TERMS),
+        life_stages=[
+            LifeStageTerm(
+                **term.model_dump(),
+                min_age_months=v.LIFE_STAGE_AGES[v.LifeStage(term.code)].min_months,
+                max_age_months=v.LIFE_STAGE_AGES[v.LifeStage(term.code)].max_months,
+            )
+            for term in _terms(v.LIFE_STAGE_TERMS)
+        ],
+        audiences=_terms(v.AUDIENCE_TERMS),
+        source_types=_terms(v.SOURCE_TYPE_TERMS),
+        relations=_terms(v.RELATION_TERMS),
+        statuses=_terms(v.STATUS_TERMS),
+        topics=_terms(v.TOPIC_TERMS),
+        pathways=_terms(v.PATHWAY_TERMS),
+        support_levels=_terms(v.SUPPORT_LEVEL_TERMS),
+        species=_terms(v.SPECIES_TERMS),
+    )

@@ -1,0 +1,107 @@
+"""Evidence parts shared by every content kind: quotes, caveats, claims and their ratings."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.evidence.vocabulary import (
+    CaveatKind,
+    CaveatOrigin,
+    Certainty,
+    CertaintyDomain,
+    ClaimKind,
+    Judgement,
+    OutcomeKind,
+    Relation,
+    Severity,
+    Status,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=100, examples=["breastfeed"])]
+
+
+class InputModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class QuoteIn(InputModel):
+    source: Slug
+    exact: str = Field(min_length=3, max_length=400)
+    start: int | None = Field(
+        default=None, ge=0, description="Needed only where the passage occurs more than once."
+    )
+    relation: Relation = Relation.supports
+
+
+class CaveatIn(InputModel):
+    kind: CaveatKind
+    origin: CaveatOrigin = Field(description="`source` needs quotes; `editorial` a reference.")
+    text: str | None = Field(default=None, max_length=600)
+    severity: Severity | None = None
+    reference: str | None = Field(default=None, max_length=600)
+    quotes: list[QuoteIn] = []
+
+    @model_validator(mode="after")
+    def origin_has_support(self) -> "CaveatIn":
+        if self.origin is CaveatOrigin.source and not self.quotes:
+            raise ValueError("a caveat stated in a source needs at least one quote")
+        if self.origin is CaveatOrigin.editorial and not self.reference:
+            raise ValueError("an editorial caveat needs a reference")
+        if self.origin is CaveatOrigin.rule:
+            raise ValueError("rule caveats are derived from the data, not written by hand")
+        return self
+
+
+class DismissalIn(InputModel):
+    kind: CaveatKind
+    reason: str = Field(min_length=10, max_length=600)
+
+
+class JudgementIn(InputModel):
+    domain: CertaintyDomain
+    judgement: Judgement
+    note: str = Field(min_length=3, max_length=600)
+
+
+class ClaimIn(InputModel):
+    slug: Slug
+    text: str = Field(min_length=5, max_length=600)
+    kind: ClaimKind
+    outcome_kind: OutcomeKind
+    critical: bool = True
+    studies: list[Slug] = []
+    judgements: list[JudgementIn] = []
+    certainty: Certainty
+    override_reason: str | None = Field(default=None, max_length=600)
+    effect_summary: str | None = Field(default=None, max_length=600)
+    quotes: list[QuoteIn] = Field(min_length=1)
+    caveats: list[CaveatIn] = []
+    dismissed_caveats: list[DismissalIn] = []
+
+    @model_validator(mode="after")
+    def one_judgement_per_domain(self) -> "ClaimIn":
+        domains = [judgement.domain for judgement in self.judgements]
+        if len(domains) != len(set(domains)):
+            raise ValueError("each certainty domain may be judged once per claim")
+        return self
+
+
+class ContentIn(InputModel):
+    """Fields every content item takes, whatever its kind."""
+
+    slug: Slug
+    status: Status = Status.published
+    last_reviewed_on: date
+    next_review_due: date | None = Field(
+        default=None, description="Defaults to 12 months after the last review."
+    )
+    caveats: list[CaveatIn] = []
+    dismissed_caveats: list[DismissalIn] = []
+
+
+class QuotedContentIn(ContentIn):
+    """Content whose every statement is traced to passages of the source documents."""
+
+    quotes: list[QuoteIn] = Field(min_length=1)

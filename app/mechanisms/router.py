@@ -1,0 +1,14 @@
+from app.core.content_router import content_router
+from app.mechanisms import schemas, service
+
+router = content_router(
+    plural="mechanisms",
+    singular="mechanism",
+    filters=schemas.MechanismFilters,
+    summary=schemas.MechanismSummary,
+    detail=schemas.Mechanism,
+    list_rows=service.list_mechanisms,
+    get_row=service.get_mechanism,
+    summary_of=schemas.summary_of,
+    detail_of=schemas.detail_of,
+)

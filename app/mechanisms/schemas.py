@@ -1,0 +1,94 @@
+from pydantic import AwareDatetime, BaseModel, Field
+
+from app.core.urls import Urls
+from app.evidence.public import (
+    CaveatOut,
+    CertaintyOut,
+    ClaimOut,
+    ItemRef,
+    QuoteOut,
+    ReviewOut,
+    StudyRef,
+    caveats_out,
+    certainty_out,
+    claim_out,
+    quote_out,
+    recommendation_ref,
+    review_out,
+    study_ref,
+    top_caveat,
+)
+from app.evidence.schemas import ClaimIn, QuotedContentIn, Slug
+from app.evidence.vocabulary import CaveatKind, Certainty, Pathway, SupportLevel
+from app.models import Mechanism as MechanismRow
+
+
+class MechanismCreate(QuotedContentIn):
+    title: str = Field(max_length=200)
+    pathway: Pathway
+    description: str = Field(min_length=20)
+    support_level: SupportLevel
+    human_evidence_present: bool
+    studies: list[Slug] = []
+    claims: list[ClaimIn] = Field(min_length=1)
+
+
+class MechanismFilters(BaseModel):
+    pathway: Pathway | None = None
+    support_level: SupportLevel | None = None
+    min_certainty: Certainty | None = Field(
+        default=None, description="Overall certainty at least this level."
+    )
+    recommendation: Slug | None = Field(default=None, description="Explains this recommendation.")
+    study: Slug | None = Field(default=None, description="Supported by this study.")
+    caveat_kind: CaveatKind | None = None
+    updated_since: AwareDatetime | None = None
+
+
+class MechanismSummary(BaseModel):
+    slug: str = Field(examples=["serotonin"])
+    url: str
+    title: str
+    pathway: Pathway
+    support_level: SupportLevel
+    human_evidence_present: bool
+    certainty: CertaintyOut
+    top_caveat: CaveatOut | None
+    review: ReviewOut
+
+
+class Mechanism(MechanismSummary):
+    description: str
+    claims: list[ClaimOut]
+    caveats: list[CaveatOut]
+    quotes: list[QuoteOut]
+    recommendations: list[ItemRef]
+    studies: list[StudyRef]
+
+
+def summary_of(item: MechanismRow, urls: Urls) -> MechanismSummary:
+    return MechanismSummary(
+        slug=item.slug,
+        url=urls.mechanism(item.slug),
+        title=item.title,
+        pathway=item.pathway,
+        support_level=item.support_level,
+        human_evidence_present=item.human_evidence_present,
+        certainty=certainty_out(item.certainty),
+        top_caveat=top_caveat(
+            [*item.caveats, *(c for claim in item.claims if claim.critical for c in claim.caveats)]
+        ),
+        review=review_out(item),
+    )
+
+
+def detail_of(item: MechanismRow, urls: Urls) -> Mechanism:
+    return Mechanism(
+        **summary_of(item, urls).model_dump(),
+        description=item.description,
+        claims=[claim_out(claim, urls) for claim in item.claims],
+        caveats=caveats_out(item.caveats),
+        quotes=[quote_out(quote) for quote in item.quotes],
+        recommendations=[recommendation_ref(r, urls) for r in item.recommendations],
+        studies=[study_ref(study, urls) for study in item.studies],
+    )

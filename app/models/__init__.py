@@ -1,0 +1,37 @@
+"""Every table model, imported so the metadata (and Alembic) sees all of them."""
+
+from app.models.base import ContentFields
+from app.models.evidence import Caveat, CertaintyJudgement, Claim, Quote
+from app.models.links import (
+    ClaimStudy,
+    MechanismStudy,
+    RecommendationLifeStage,
+    RecommendationMechanism,
+    RecommendationStudy,
+    StudyLifeStage,
+    StudySource,
+)
+from app.models.mechanism import Mechanism
+from app.models.recommendation import Recommendation, RecommendationTarget
+from app.models.source import SourceDocument
+from app.models.study import Study
+
+__all__ = [
+    "Caveat",
+    "CertaintyJudgement",
+    "Claim",
+    "ClaimStudy",
+    "ContentFields",
+    "Mechanism",
+    "MechanismStudy",
+    "Quote",
+    "Recommendation",
+    "RecommendationLifeStage",
+    "RecommendationMechanism",
+    "RecommendationStudy",
+    "RecommendationTarget",
+    "SourceDocument",
+    "Study",
+    "StudyLifeStage",
+    "StudySource",
+]

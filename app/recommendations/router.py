@@ -1,0 +1,14 @@
+from app.core.content_router import content_router
+from app.recommendations import schemas, service
+
+router = content_router(
+    plural="recommendations",
+    singular="recommendation",
+    filters=schemas.RecommendationFilters,
+    summary=schemas.RecommendationSummary,
+    detail=schemas.Recommendation,
+    list_rows=service.list_recommendations,
+    get_row=service.get_recommendation,
+    summary_of=schemas.summary_of,
+    detail_of=schemas.detail_of,
+)

@@ -1,0 +1,163 @@
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from app.core.urls import Urls
+from app.evidence.public import (
+    CaveatOut,
+    CertaintyOut,
+    ClaimOut,
+    ItemRef,
+    LifeStageOut,
+    QuoteOut,
+    ReviewOut,
+    SourceRef,
+    StudyRef,
+    caveats_out,
+    certainty_out,
+    claim_out,
+    life_stages_out,
+    mechanism_ref,
+    quote_out,
+    review_out,
+    source_ref,
+    study_ref,
+    top_caveat,
+)
+from app.evidence.schemas import ClaimIn, InputModel, QuotedContentIn, Slug
+from app.evidence.vocabulary import (
+    Audience,
+    CaveatKind,
+    Certainty,
+    Direction,
+    LifeStage,
+    Strength,
+    Topic,
+)
+from app.models import Recommendation as RecommendationRow
+
+
+class TargetIn(InputModel):
+    label: str = Field(max_length=200, examples=["Sleep per night"])
+    min_value: float | None = Field(default=None, ge=0)
+    max_value: float | None = Field(default=None, ge=0)
+    unit: str = Field(max_length=40, examples=["hours"])
+    period: str | None = Field(default=None, max_length=40, examples=["night"])
+    times_per_period: int | None = Field(default=None, ge=1)
+    duration_months: int | None = Field(default=None, ge=0)
+
+
+class RecommendationCreate(QuotedContentIn):
+    title: str = Field(max_length=200)
+    statement: str = Field(min_length=10)
+    tip: str = Field(max_length=160)
+    topic: Topic
+    strength: Strength
+    direction: Direction
+    audiences: list[Audience] = Field(min_length=1)
+    life_stages: list[LifeStage] = Field(min_length=1)
+    targets: list[TargetIn] = []
+    mechanisms: list[Slug] = []
+    studies: list[Slug] = []
+    research_gaps: str | None = None
+    claims: list[ClaimIn] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def none_goes_with_neither(self) -> "RecommendationCreate":
+        if (self.strength is Strength.none) != (self.direction is Direction.neither):
+            raise ValueError("strength `none` goes with direction `neither`, and only with it")
+        return self
+
+
+class TargetOut(BaseModel):
+    label: str
+    min_value: float | None
+    max_value: float | None
+    unit: str
+    period: str | None
+    times_per_period: int | None
+    duration_months: int | None
+
+
+class RecommendationSummary(BaseModel):
+    slug: str = Field(examples=["breastfeed"])
+    url: str
+    title: str
+    tip: str = Field(description="At most 160 characters, for mobile cards.")
+    topic: Topic
+    strength: Strength
+    direction: Direction
+    certainty: CertaintyOut = Field(description="The lowest certainty of its critical claims.")
+    life_stages: list[LifeStageOut]
+    top_caveat: CaveatOut | None = Field(description="The caveat a card must always show.")
+    mechanisms: list[ItemRef]
+    review: ReviewOut
+
+
+class Recommendation(RecommendationSummary):
+    statement: str
+    audiences: list[Audience]
+    min_age_months: int | None
+    max_age_months: int | None
+    targets: list[TargetOut]
+    research_gaps: str | None
+    claims: list[ClaimOut]
+    caveats: list[CaveatOut]
+    quotes: list[QuoteOut]
+    studies: list[StudyRef]
+    sources: list[SourceRef] = Field(description="Documents quoted anywhere in this item.")
+
+
+class RecommendationFilters(BaseModel):
+    life_stage: LifeStage | None = Field(default=None, description="Applies to this life stage.")
+    topic: Topic | None = None
+    min_certainty: Certainty | None = Field(
+        default=None, description="Overall certainty at least this level."
+    )
+    strength: Strength | None = None
+    mechanism: Slug | None = Field(default=None, description="Explained by this mechanism.")
+    study: Slug | None = Field(default=None, description="Supported by this study.")
+    caveat_kind: CaveatKind | None = Field(
+        default=None, description="Carries this caveat (on the item or one of its claims)."
+    )
+    updated_since: AwareDatetime | None = Field(
+        default=None, description="Changed at or after this time (RFC 3339 with offset)."
+    )
+
+
+def summary_of(item: RecommendationRow, urls: Urls) -> RecommendationSummary:
+    return RecommendationSummary(
+        slug=item.slug,
+        url=urls.recommendation(item.slug),
+        title=item.title,
+        tip=item.tip,
+        topic=item.topic,
+        strength=item.strength,
+        direction=item.direction,
+        certainty=certainty_out(item.certainty),
+        life_stages=life_stages_out(row.life_stage for row in item.life_stage_rows),
+        top_caveat=top_caveat(
+            [*item.caveats, *(c for claim in item.claims if claim.critical for c in claim.caveats)]
+        ),
+        mechanisms=[mechanism_ref(mechanism, urls) for mechanism in item.mechanisms],
+        review=review_out(item),
+    )
+
+
+def detail_of(item: RecommendationRow, urls: Urls) -> Recommendation:
+    quotes = [*item.quotes, *(q for claim in item.claims for q in claim.quotes)]
+    sources = {quote.source.slug: quote.source for quote in quotes}
+    return Recommendation(
+        **summary_of(item, urls).model_dump(),
+        statement=item.statement,
+        audiences=item.audiences,
+        min_age_months=item.min_age_months,
+        max_age_months=item.max_age_months,
+        targets=[TargetOut.model_validate(target, from_attributes=True) for target in item.targets],
+        research_gaps=item.research_gaps,
+        claims=[claim_out(claim, urls) for claim in item.claims],
+        caveats=caveats_out(item.caveats),
+        quotes=[quote_out(quote) for quote in item.quotes],
+        studies=[study_ref(study, urls) for study in item.studies],
+        sources=[
+            source_ref(source, urls) for source in sorted(sources.values(), key=lambda s: s.slug)
+        ],
+    )

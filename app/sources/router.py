@@ -1,0 +1,14 @@
+from app.core.content_router import content_router
+from app.sources import schemas, service
+
+router = content_router(
+    plural="sources",
+    singular="source",
+    filters=schemas.SourceFilters,
+    summary=schemas.SourceSummary,
+    detail=schemas.Source,
+    list_rows=service.list_sources,
+    get_row=service.get_source,
+    summary_of=schemas.summary_of,
+    detail_of=schemas.detail_of,
+)

@@ -1,0 +1,14 @@
+from app.core.content_router import content_router
+from app.studies import schemas, service
+
+router = content_router(
+    plural="studies",
+    singular="study",
+    filters=schemas.StudyFilters,
+    summary=schemas.StudySummary,
+    detail=schemas.Study,
+    list_rows=service.list_studies,
+    get_row=service.get_study,
+    summary_of=schemas.summary_of,
+    detail_of=schemas.detail_of,
+)

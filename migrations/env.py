@@ -1,0 +1,59 @@
+from alembic import context
+from sqlmodel import SQLModel
+
+import app.models  # noqa: F401  (registers every table on the metadata)
+from app.core.config import get_settings
+from app.core.db import create_db_engine
+
+target_metadata = SQLModel.metadata
+
+
+def _url() -> str:
+    return context.config.attributes.get("database_url") or get_settings().database_url
+
+
+def _refuse_empty_revisions(context_: object, revision: object, directives: list) -> None:
+    script = directives[0]
+    if getattr(context.config.cmd_opts, "autogenerate", False) and script.upgrade_ops.is_empty():
+        directives[:] = []
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        compare_type=True,
+        render_as_batch=_url().startswith("sqlite"),
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        engine = create_db_engine(_url())
+        with engine.connect() as connection:
+            _run(connection)
+        engine.dispose()
+    else:
+        _run(connection)
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+        process_revision_directives=_refuse_empty_revisions,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
