@@ -38,6 +38,16 @@ def with_caveats(relationship: Any) -> _AbstractLoad:
     return selectinload(relationship).selectinload(Caveat.quotes).selectinload(Quote.source)
 
 
+def with_claim_caveats(relationship: Any) -> _AbstractLoad:
+    """Claims with their caveats, as a summary's top caveat needs them."""
+    return (
+        selectinload(relationship)
+        .selectinload(Claim.caveats)
+        .selectinload(Caveat.quotes)
+        .selectinload(Quote.source)
+    )
+
+
 def claim_loading(relationship: Any) -> list[_AbstractLoad]:
     claims = selectinload(relationship)
     return [

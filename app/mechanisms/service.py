@@ -9,11 +9,11 @@ from app.evidence.queries import (
     has_caveat,
     is_public,
     with_caveats,
+    with_claim_caveats,
     with_quotes,
 )
 from app.mechanisms.schemas import MechanismFilters
 from app.models import (
-    Claim,
     Mechanism,
     MechanismStudy,
     Recommendation,
@@ -56,7 +56,7 @@ def filter_clauses(filters: MechanismFilters) -> list[sa.ColumnElement[bool]]:
 
 SUMMARY_LOADING = [
     with_caveats(Mechanism.caveats),
-    selectinload(Mechanism.claims).selectinload(Claim.caveats),
+    with_claim_caveats(Mechanism.claims),
 ]
 
 DETAIL_LOADING = [

@@ -9,10 +9,10 @@ from app.evidence.queries import (
     has_caveat,
     is_public,
     with_caveats,
+    with_claim_caveats,
     with_quotes,
 )
 from app.models import (
-    Claim,
     Mechanism,
     Recommendation,
     RecommendationLifeStage,
@@ -66,7 +66,7 @@ SUMMARY_LOADING = [
     selectinload(Recommendation.life_stage_rows),
     selectinload(Recommendation.mechanisms),
     with_caveats(Recommendation.caveats),
-    selectinload(Recommendation.claims).selectinload(Claim.caveats),
+    with_claim_caveats(Recommendation.claims),
 ]
 
 DETAIL_LOADING = [

@@ -458,12 +458,6 @@ class _Writer:
                 self.session.add(
                     RecommendationMechanism(recommendation_id=rec_id, mechanism_id=mechanism_id)
                 )
-            study_slugs = dict.fromkeys(
-                [*item.studies, *(s for c in item.claims for s in c.studies)]
-            )
-            for slug in study_slugs:
-                study_id = self._id_of(Study, slug, "studies")
-                self.session.add(RecommendationStudy(recommendation_id=rec_id, study_id=study_id))
             self.quotes(item.quotes, "quotes", recommendation_id=rec_id)
             self.caveats(
                 item.caveats,
@@ -473,6 +467,12 @@ class _Writer:
                 recommendation_id=rec_id,
             )
             self.claims(item.claims, recommendation_id=rec_id)
+            study_slugs = dict.fromkeys(
+                [*item.studies, *(s for c in item.claims for s in c.studies)]
+            )
+            for slug in study_slugs:
+                study_id = self._id_of(Study, slug, "studies")
+                self.session.add(RecommendationStudy(recommendation_id=rec_id, study_id=study_id))
 
     def check(self) -> None:
         """Apply the content rules to everything just written; refuse the load on a breach."""

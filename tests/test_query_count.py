@@ -1,0 +1,94 @@
+"""No N+1: a list page costs the same small number of SQL statements whatever its size."""
+
+import copy
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.core.db import get_read_session
+from app.main import app
+from app.seeding.loader import load_seed
+from tests.conftest import SEED_DIR, create_db_engine, drop_scratch, migrate, scratch_url
+
+COPIES = 60
+
+
+def _many_recommendations(directory: Path) -> None:
+    path = directory / "content" / "recommendations.yaml"
+    originals = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = []
+    for number in range(COPIES):
+        item = copy.deepcopy(originals[number % len(originals)])
+        item["slug"] = f"{item['slug']}-{number}"
+        for claim in item["claims"]:
+            claim["slug"] = f"{claim['slug']}-{number}"
+        items.append(item)
+    path.write_text(yaml.safe_dump(items, allow_unicode=True), encoding="utf-8")
+
+
+class StatementCounter:
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        sa.event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_: Any) -> None:
+        self.count += 1
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Any]]:
+    directory = tmp_path_factory.mktemp("crowded")
+    shutil.copytree(SEED_DIR / "content", directory / "content")
+    (directory / "sources").symlink_to((SEED_DIR / "sources").resolve())
+    _many_recommendations(directory)
+    url = scratch_url("crowded")
+    migrate(url)
+    engine = create_db_engine(url)
+    with Session(engine) as session:
+        load_seed(session, directory)
+        session.commit()
+    counter = StatementCounter(engine)
+
+    def session_on_crowded_db() -> Iterator[Session]:
+        with Session(engine) as session:
+            yield session
+
+    app.dependency_overrides[get_read_session] = session_on_crowded_db
+    with TestClient(app) as client:
+        yield client, counter
+    app.dependency_overrides.pop(get_read_session)
+    engine.dispose()
+    drop_scratch(url)
+
+
+def _statements(crowded: tuple[TestClient, Any], url: str) -> int:
+    client, counter = crowded
+    before = counter.count
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    return counter.count - before
+
+
+def test_list_statements_do_not_grow_with_page_size(crowded: tuple[TestClient, Any]) -> None:
+    client, _ = crowded
+    assert len(client.get("/v1/recommendations?limit=50").json()["items"]) == 50
+    small = _statements(crowded, "/v1/recommendations?limit=2")
+    large = _statements(crowded, "/v1/recommendations?limit=50")
+    assert large == small
+    assert large <= 10
+
+
+def test_detail_takes_a_constant_number_of_statements(crowded: tuple[TestClient, Any]) -> None:
+    client, _ = crowded
+    slugs = [item["slug"] for item in client.get("/v1/recommendations?limit=5").json()["items"]]
+    counts = {_statements(crowded, f"/v1/recommendations/{slug}") for slug in slugs}
+    assert len(counts) == 1
+    assert counts.pop() <= 20
