@@ -1,4 +1,4 @@
-"""`gutbrain`: migrate the database, load the seed content, serve the API."""
+"""`gutbrain`: migrate the database, load and report on the seed content, serve the API."""
 
 from typing import Annotated
 
@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import get_engine
+from app.evidence.report import content_report
 from app.seeding.loader import SeedError, load_seed
 
 cli = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
@@ -39,6 +40,16 @@ def seed() -> None:
             raise typer.Exit(1) from error
         session.commit()
     typer.echo(report.summary())
+
+
+@cli.command()
+def report() -> None:
+    """Print counts per kind, certainty and caveat kind, and every content rule broken."""
+    with Session(get_engine()) as session:
+        content = content_report(session)
+    typer.echo("\n".join(content.lines()))
+    if content.problems:
+        raise typer.Exit(1)
 
 
 @cli.command()

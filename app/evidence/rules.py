@@ -6,7 +6,6 @@ tests all apply exactly the same rules.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from app.evidence.vocabulary import (
     CAVEAT_KIND_TERMS,
@@ -36,7 +35,6 @@ from app.evidence.vocabulary import (
 )
 
 SMALL_SAMPLE_BELOW = 100
-REVIEW_INTERVAL_MONTHS = 12
 SURROGATE_OUTCOMES = frozenset({OutcomeKind.surrogate, OutcomeKind.mechanistic})
 
 
@@ -149,12 +147,6 @@ def audience_caveats(life_stages: Iterable[LifeStage], topic: Topic | None) -> s
 def source_caveats(commercial_interest: bool, source_type: SourceType) -> set[CaveatKind]:
     if commercial_interest or source_type is SourceType.clinic_or_commercial:
         return {CaveatKind.commercial_interest}
-    return set()
-
-
-def freshness_caveats(next_review_due: date | None, today: date) -> set[CaveatKind]:
-    if next_review_due is not None and next_review_due < today:
-        return {CaveatKind.evidence_may_be_outdated}
     return set()
 
 

@@ -19,10 +19,10 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.core.types import utcnow
-from app.evidence import checks, rules
+from app.evidence import rules
+from app.evidence.report import CHECKED_KINDS
 from app.evidence.schemas import CaveatIn, ClaimIn, ContentIn, DismissalIn, QuoteIn
 from app.evidence.vocabulary import LIFE_STAGE_AGES, CaveatKind, CaveatOrigin, Relation
-from app.mechanisms import service as mechanisms
 from app.mechanisms.schemas import MechanismCreate
 from app.models import (
     Caveat,
@@ -43,10 +43,8 @@ from app.models import (
     StudyLifeStage,
     StudySource,
 )
-from app.recommendations import service as recommendations
 from app.recommendations.schemas import RecommendationCreate
 from app.sources.schemas import SourceCreate
-from app.studies import service as studies
 from app.studies.schemas import StudyCreate
 
 KINDS: dict[str, type[ContentIn]] = {
@@ -500,17 +498,6 @@ COMMON_FIELDS = {
     "dismissed_caveats",
     "quotes",
 }
-
-CHECKED_KINDS: list[tuple[str, Any, list[Any], Any]] = [
-    ("studies", Study, studies.DETAIL_LOADING, checks.study_problems),
-    ("mechanisms", Mechanism, mechanisms.DETAIL_LOADING, checks.mechanism_problems),
-    (
-        "recommendations",
-        Recommendation,
-        recommendations.DETAIL_LOADING,
-        checks.recommendation_problems,
-    ),
-]
 
 
 def load_seed(session: Session, directory: Path) -> LoadReport:

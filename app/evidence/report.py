@@ -1,0 +1,74 @@
+"""A content report: what the database holds, how certain it is, and what breaks the rules."""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from app.evidence import checks
+from app.mechanisms.service import DETAIL_LOADING as MECHANISM_LOADING
+from app.models import Caveat, Claim, Mechanism, Recommendation, SourceDocument, Study
+from app.recommendations.service import DETAIL_LOADING as RECOMMENDATION_LOADING
+from app.studies.service import DETAIL_LOADING as STUDY_LOADING
+
+# Each checked kind: its seed file name, table, the loading its checks need, and the check.
+CHECKED_KINDS: list[tuple[str, Any, list[Any], Callable[[Any], list[str]]]] = [
+    ("studies", Study, STUDY_LOADING, checks.study_problems),
+    ("mechanisms", Mechanism, MECHANISM_LOADING, checks.mechanism_problems),
+    ("recommendations", Recommendation, RECOMMENDATION_LOADING, checks.recommendation_problems),
+]
+
+
+@dataclass
+class ContentReport:
+    items: Counter[str] = field(default_factory=Counter)
+    claim_certainty: Counter[str] = field(default_factory=Counter)
+    recommendation_certainty: Counter[str] = field(default_factory=Counter)
+    strength: Counter[str] = field(default_factory=Counter)
+    caveat_kinds: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        def section(title: str, counts: Counter[str]) -> list[str]:
+            return [title, *(f"  {key}: {n}" for key, n in sorted(counts.items()))]
+
+        problems = [f"  {problem}" for problem in self.problems] or ["  none"]
+        return [
+            *section("items", self.items),
+            *section("recommendations by certainty", self.recommendation_certainty),
+            *section("recommendations by strength", self.strength),
+            *section("claims by certainty", self.claim_certainty),
+            *section("active caveats by kind", self.caveat_kinds),
+            "content rule problems",
+            *problems,
+        ]
+
+
+def content_report(session: Session) -> ContentReport:
+    report = ContentReport()
+    for name, model in (
+        ("recommendations", Recommendation),
+        ("mechanisms", Mechanism),
+        ("studies", Study),
+        ("sources", SourceDocument),
+        ("claims", Claim),
+    ):
+        report.items[name] = session.exec(select(sa.func.count()).select_from(model)).one()
+    for level, count in session.exec(
+        select(Claim.certainty, sa.func.count()).group_by(Claim.certainty)
+    ):
+        report.claim_certainty[level] = count
+    rows = session.exec(select(Recommendation.certainty, Recommendation.strength))
+    for level, strength in rows:
+        report.recommendation_certainty[level] += 1
+        report.strength[strength] += 1
+    active = select(Caveat.kind, sa.func.count()).where(col(Caveat.dismissed_reason).is_(None))
+    for kind, count in session.exec(active.group_by(Caveat.kind)):
+        report.caveat_kinds[kind] = count
+    for _, model, loading, check in CHECKED_KINDS:
+        for item in session.exec(select(model).options(*loading)):
+            report.problems += check(item)
+    return report
