@@ -40,6 +40,8 @@ def test_wrong_method_is_405_with_allow(client: TestClient) -> None:
         ("limit=abc", "limit"),
         ("updated_since=yesterday", "updated_since"),
         ("updated_since=2025-01-01T00:00:00", "updated_since"),
+        ("updated_since=0.5", "updated_since"),
+        ("updated_since=2025-01-01", "updated_since"),
         ("mechanism=x'%20OR%201=1--", "mechanism"),
         ("study=%3Bdrop%20table%20study", "study"),
     ],

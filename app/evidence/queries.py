@@ -22,7 +22,9 @@ def certainty_at_least(column: Any, floor: Certainty) -> sa.ColumnElement[bool]:
 
 def has_caveat(model: Any, owner_column: str, kind: CaveatKind) -> sa.ColumnElement[bool]:
     """The item, or one of its claims, carries an active caveat of this kind."""
-    claim_ids = sa.select(col(Claim.id)).where(getattr(Claim, owner_column) == model.id)
+    claim_ids = (
+        sa.select(col(Claim.id)).where(getattr(Claim, owner_column) == model.id).correlate(model)
+    )
     return sa.exists().where(
         Caveat.kind == kind,
         Caveat.dismissed_reason.is_(None),

@@ -1,9 +1,10 @@
 """Evidence parts shared by every content kind: quotes, caveats, claims and their ratings."""
 
+import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.evidence.vocabulary import (
     CaveatKind,
@@ -19,6 +20,21 @@ from app.evidence.vocabulary import (
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _rfc3339_only(value: object) -> object:
+    """Refuse what pydantic would otherwise read as a timestamp: numbers, dates, no offset."""
+    if isinstance(value, str) and not _RFC3339.match(value):
+        raise ValueError("expected an RFC 3339 date-time with offset, e.g. 2026-01-01T00:00:00Z")
+    return value
+
+
+Timestamp = Annotated[
+    AwareDatetime,
+    BeforeValidator(_rfc3339_only),
+    Field(description="RFC 3339 date-time with its offset.", examples=["2026-01-01T00:00:00Z"]),
+]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=100, examples=["breastfeed"])]
 
 

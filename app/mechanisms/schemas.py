@@ -1,4 +1,4 @@
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from app.core.urls import Urls
 from app.evidence.public import (
@@ -18,7 +18,7 @@ from app.evidence.public import (
     study_ref,
     top_caveat,
 )
-from app.evidence.schemas import ClaimIn, QuotedContentIn, Slug
+from app.evidence.schemas import ClaimIn, QuotedContentIn, Slug, Timestamp
 from app.evidence.vocabulary import CaveatKind, Certainty, Pathway, SupportLevel
 from app.models import Mechanism as MechanismRow
 
@@ -42,7 +42,9 @@ class MechanismFilters(BaseModel):
     recommendation: Slug | None = Field(default=None, description="Explains this recommendation.")
     study: Slug | None = Field(default=None, description="Supported by this study.")
     caveat_kind: CaveatKind | None = None
-    updated_since: AwareDatetime | None = None
+    updated_since: Timestamp | None = Field(
+        default=None, description="Changed at or after this time."
+    )
 
 
 class MechanismSummary(BaseModel):

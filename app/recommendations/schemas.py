@@ -1,4 +1,4 @@
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from app.core.urls import Urls
 from app.evidence.public import (
@@ -22,7 +22,7 @@ from app.evidence.public import (
     study_ref,
     top_caveat,
 )
-from app.evidence.schemas import ClaimIn, InputModel, QuotedContentIn, Slug
+from app.evidence.schemas import ClaimIn, InputModel, QuotedContentIn, Slug, Timestamp
 from app.evidence.vocabulary import (
     Audience,
     CaveatKind,
@@ -118,8 +118,8 @@ class RecommendationFilters(BaseModel):
     caveat_kind: CaveatKind | None = Field(
         default=None, description="Carries this caveat (on the item or one of its claims)."
     )
-    updated_since: AwareDatetime | None = Field(
-        default=None, description="Changed at or after this time (RFC 3339 with offset)."
+    updated_since: Timestamp | None = Field(
+        default=None, description="Changed at or after this time."
     )
 
 

@@ -332,34 +332,28 @@ class _Writer:
 
     def load_sources(self) -> None:
         self.kind = "sources"
+        changed = []
         for item in self.seed.items["sources"]:
             text = self.seed.texts[item.slug]
             sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            values = item.model_dump(
-                exclude={
-                    "slug",
-                    "status",
-                    "last_reviewed_on",
-                    "next_review_due",
-                    "caveats",
-                    "dismissed_caveats",
-                }
-            )
+            values = item.model_dump(exclude=COMMON_FIELDS)
             row = self.upsert(
                 SourceDocument, item, {**values, "text": text, "sha256": sha256}, sha256
             )
-            if row is None:
-                continue
-            derived = rules.source_caveats(item.commercial_interest, item.source_type)
-            self.caveats(item.caveats, derived, item.dismissed_caveats, "caveats", source_id=row.id)
+            if row is not None:
+                changed.append((item, row))
+        slugs = [item.slug for item in self.seed.items["sources"]]
         self.sources = {
             row.slug: row
             for row in self.session.exec(
-                select(SourceDocument).where(
-                    col(SourceDocument.slug).in_([item.slug for item in self.seed.items["sources"]])
-                )
+                select(SourceDocument).where(col(SourceDocument.slug).in_(slugs))
             )
         }
+        # Caveats go in once every source is stored: their quotes may cite any of them.
+        for item, row in changed:
+            self.slug = item.slug
+            derived = rules.source_caveats(item.commercial_interest, item.source_type)
+            self.caveats(item.caveats, derived, item.dismissed_caveats, "caveats", source_id=row.id)
 
     def load_studies(self) -> None:
         self.kind = "studies"

@@ -1,6 +1,6 @@
 from datetime import date
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from app.core.urls import Urls
 from app.evidence.public import (
@@ -12,7 +12,7 @@ from app.evidence.public import (
     study_ref,
     top_caveat,
 )
-from app.evidence.schemas import ContentIn
+from app.evidence.schemas import ContentIn, Timestamp
 from app.evidence.vocabulary import SourceType
 from app.models import SourceDocument as SourceRow
 
@@ -34,7 +34,9 @@ class SourceCreate(ContentIn):
 
 class SourceFilters(BaseModel):
     source_type: SourceType | None = None
-    updated_since: AwareDatetime | None = None
+    updated_since: Timestamp | None = Field(
+        default=None, description="Changed at or after this time."
+    )
 
 
 class SourceSummary(BaseModel):

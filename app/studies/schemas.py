@@ -1,4 +1,4 @@
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from app.core.urls import Urls
 from app.evidence.public import (
@@ -17,7 +17,7 @@ from app.evidence.public import (
     source_ref,
     top_caveat,
 )
-from app.evidence.schemas import QuotedContentIn, Slug
+from app.evidence.schemas import QuotedContentIn, Slug, Timestamp
 from app.evidence.vocabulary import CaveatKind, LifeStage, OutcomeKind, Species, StudyDesign
 from app.models import Study as StudyRow
 
@@ -69,7 +69,9 @@ class StudyFilters(BaseModel):
     recommendation: Slug | None = Field(default=None, description="Supports this recommendation.")
     source: Slug | None = Field(default=None, description="Reported by this source document.")
     caveat_kind: CaveatKind | None = None
-    updated_since: AwareDatetime | None = None
+    updated_since: Timestamp | None = Field(
+        default=None, description="Changed at or after this time."
+    )
 
 
 class Publication(BaseModel):
