@@ -42,6 +42,7 @@ def test_wrong_method_is_405_with_allow(client: TestClient) -> None:
         ("updated_since=2025-01-01T00:00:00", "updated_since"),
         ("updated_since=0.5", "updated_since"),
         ("updated_since=2025-01-01", "updated_since"),
+        ("updated_since=2026-01-01%2000:00:00Z", "updated_since"),
         ("mechanism=x'%20OR%201=1--", "mechanism"),
         ("study=%3Bdrop%20table%20study", "study"),
     ],
@@ -98,3 +99,20 @@ def test_unexpected_error_is_generic_500(client: TestClient) -> None:
     assert "10.0.0.7" not in response.text
     assert "RuntimeError" not in response.text
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("cursor", [".\u0080", "\u00e9.\u00e9"])
+def test_non_ascii_cursor_is_a_problem(client: TestClient, cursor: str) -> None:
+    assert_problem(client.get("/v1/recommendations", params={"cursor": cursor}), 400)
+
+
+@pytest.mark.parametrize(
+    ("moment", "matches_all"),
+    [("0001-01-01T00:00:00+01:00", True), ("9999-12-31T23:59:59-01:00", False)],
+)
+def test_timestamps_at_the_calendar_edges(
+    client: TestClient, moment: str, matches_all: bool
+) -> None:
+    response = client.get("/v1/sources", params={"updated_since": moment})
+    assert response.status_code == 200
+    assert bool(response.json()["items"]) is matches_all

@@ -72,7 +72,7 @@ class PageParams:
 
     def _decode(self, cursor: str) -> str:
         payload, _, signature = cursor.partition(".")
-        if not hmac.compare_digest(_sign(payload), signature):
+        if not hmac.compare_digest(_sign(payload).encode(), signature.encode()):
             raise InvalidCursor("The cursor is not one this API issued, or it was altered.")
         try:
             data = json.loads(_unb64(payload))

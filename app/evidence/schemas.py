@@ -1,10 +1,18 @@
 """Evidence parts shared by every content kind: quotes, caveats, claims and their ratings."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 from app.evidence.vocabulary import (
     CaveatKind,
@@ -20,7 +28,7 @@ from app.evidence.vocabulary import (
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 def _rfc3339_only(value: object) -> object:
@@ -30,9 +38,19 @@ def _rfc3339_only(value: object) -> object:
     return value
 
 
+def _in_utc(value: datetime) -> datetime:
+    """UTC, with instants beyond the calendar's ends (0001-01-01+01:00) held at those ends."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if value.year == datetime.min.year else datetime.max
+        return edge.replace(tzinfo=UTC)
+
+
 Timestamp = Annotated[
     AwareDatetime,
     BeforeValidator(_rfc3339_only),
+    AfterValidator(_in_utc),
     Field(description="RFC 3339 date-time with its offset.", examples=["2026-01-01T00:00:00Z"]),
 ]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=100, examples=["breastfeed"])]

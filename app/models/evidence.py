@@ -57,13 +57,15 @@ class Claim(SQLModel, table=True):
         cascade_delete=True,
     )
     studies: list["Study"] = Relationship(
-        back_populates="claims", link_model=ClaimStudy, sa_relationship_kwargs=RAISE
+        back_populates="claims",
+        link_model=ClaimStudy,
+        sa_relationship_kwargs={**RAISE, "order_by": "Study.slug"},
     )
     caveats: list["Caveat"] = Relationship(
         sa_relationship_kwargs={**RAISE, "order_by": "Caveat.position"}, cascade_delete=True
     )
     quotes: list["Quote"] = Relationship(
-        sa_relationship_kwargs={**RAISE, "order_by": "Quote.start"}, cascade_delete=True
+        sa_relationship_kwargs={**RAISE, "order_by": "Quote.id"}, cascade_delete=True
     )
 
 
@@ -99,7 +101,7 @@ class Caveat(SQLModel, table=True):
     dismissed_reason: str | None = Field(default=None, sa_type=Text)
 
     quotes: list["Quote"] = Relationship(
-        sa_relationship_kwargs={**RAISE, "order_by": "Quote.start"}, cascade_delete=True
+        sa_relationship_kwargs={**RAISE, "order_by": "Quote.id"}, cascade_delete=True
     )
 
 

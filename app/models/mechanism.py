@@ -29,10 +29,12 @@ class Mechanism(ContentFields, table=True):
     recommendations: list["Recommendation"] = Relationship(
         back_populates="mechanisms",
         link_model=RecommendationMechanism,
-        sa_relationship_kwargs=RAISE,
+        sa_relationship_kwargs={**RAISE, "order_by": "Recommendation.slug"},
     )
     studies: list["Study"] = Relationship(
-        back_populates="mechanisms", link_model=MechanismStudy, sa_relationship_kwargs=RAISE
+        back_populates="mechanisms",
+        link_model=MechanismStudy,
+        sa_relationship_kwargs={**RAISE, "order_by": "Study.slug"},
     )
     claims: list["Claim"] = Relationship(
         sa_relationship_kwargs={**RAISE, "order_by": "Claim.position"}, cascade_delete=True
@@ -41,5 +43,5 @@ class Mechanism(ContentFields, table=True):
         sa_relationship_kwargs={**RAISE, "order_by": "Caveat.position"}, cascade_delete=True
     )
     quotes: list["Quote"] = Relationship(
-        sa_relationship_kwargs={**RAISE, "order_by": "Quote.start"}, cascade_delete=True
+        sa_relationship_kwargs={**RAISE, "order_by": "Quote.id"}, cascade_delete=True
     )

@@ -42,12 +42,12 @@ class Recommendation(ContentFields, table=True):
     mechanisms: list["Mechanism"] = Relationship(
         back_populates="recommendations",
         link_model=RecommendationMechanism,
-        sa_relationship_kwargs=RAISE,
+        sa_relationship_kwargs={**RAISE, "order_by": "Mechanism.slug"},
     )
     studies: list["Study"] = Relationship(
         back_populates="recommendations",
         link_model=RecommendationStudy,
-        sa_relationship_kwargs=RAISE,
+        sa_relationship_kwargs={**RAISE, "order_by": "Study.slug"},
     )
     claims: list["Claim"] = Relationship(
         sa_relationship_kwargs={**RAISE, "order_by": "Claim.position"}, cascade_delete=True
@@ -56,7 +56,7 @@ class Recommendation(ContentFields, table=True):
         sa_relationship_kwargs={**RAISE, "order_by": "Caveat.position"}, cascade_delete=True
     )
     quotes: list["Quote"] = Relationship(
-        sa_relationship_kwargs={**RAISE, "order_by": "Quote.start"}, cascade_delete=True
+        sa_relationship_kwargs={**RAISE, "order_by": "Quote.id"}, cascade_delete=True
     )
 
 

@@ -33,7 +33,9 @@ class SourceDocument(ContentFields, table=True):
     commercial_interest: bool = False
 
     studies: list["Study"] = Relationship(
-        back_populates="sources", link_model=StudySource, sa_relationship_kwargs=RAISE
+        back_populates="sources",
+        link_model=StudySource,
+        sa_relationship_kwargs={**RAISE, "order_by": "Study.slug"},
     )
     caveats: list["Caveat"] = Relationship(
         sa_relationship_kwargs={**RAISE, "order_by": "Caveat.position"},

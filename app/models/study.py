@@ -52,20 +52,28 @@ class Study(ContentFields, table=True):
         sa_relationship_kwargs=RAISE, cascade_delete=True
     )
     sources: list["SourceDocument"] = Relationship(
-        back_populates="studies", link_model=StudySource, sa_relationship_kwargs=RAISE
+        back_populates="studies",
+        link_model=StudySource,
+        sa_relationship_kwargs={**RAISE, "order_by": "SourceDocument.slug"},
     )
     mechanisms: list["Mechanism"] = Relationship(
-        back_populates="studies", link_model=MechanismStudy, sa_relationship_kwargs=RAISE
+        back_populates="studies",
+        link_model=MechanismStudy,
+        sa_relationship_kwargs={**RAISE, "order_by": "Mechanism.slug"},
     )
     recommendations: list["Recommendation"] = Relationship(
-        back_populates="studies", link_model=RecommendationStudy, sa_relationship_kwargs=RAISE
+        back_populates="studies",
+        link_model=RecommendationStudy,
+        sa_relationship_kwargs={**RAISE, "order_by": "Recommendation.slug"},
     )
     claims: list["Claim"] = Relationship(
-        back_populates="studies", link_model=ClaimStudy, sa_relationship_kwargs=RAISE
+        back_populates="studies",
+        link_model=ClaimStudy,
+        sa_relationship_kwargs={**RAISE, "order_by": "Claim.slug"},
     )
     caveats: list["Caveat"] = Relationship(
         sa_relationship_kwargs={**RAISE, "order_by": "Caveat.position"}, cascade_delete=True
     )
     quotes: list["Quote"] = Relationship(
-        sa_relationship_kwargs={**RAISE, "order_by": "Quote.start"}, cascade_delete=True
+        sa_relationship_kwargs={**RAISE, "order_by": "Quote.id"}, cascade_delete=True
     )
