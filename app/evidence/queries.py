@@ -5,8 +5,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
-from sqlmodel import col
+from sqlmodel import Session, col, select
 
+from app.core.errors import NotFound
 from app.evidence.vocabulary import CERTAINTY_RANK, PUBLIC_STATUSES, CaveatKind, Certainty
 from app.models import Caveat, Claim, Quote
 
@@ -58,3 +59,34 @@ def claim_loading(relationship: Any) -> list[_AbstractLoad]:
         claims.selectinload(Claim.quotes).selectinload(Quote.source),
         claims.selectinload(Claim.caveats).selectinload(Caveat.quotes).selectinload(Quote.source),
     ]
+
+
+def linked_to(own_key: Any, other_key: Any, other: Any, slug: str) -> sa.ColumnElement[bool]:
+    """The row is linked, through an association table, to the item of `other` with this slug."""
+    return sa.exists().where(own_key, other_key == other.id, other.slug == slug)
+
+
+def keyset_page(
+    session: Session,
+    model: Any,
+    clauses: list[sa.ColumnElement[bool]],
+    loading: list[_AbstractLoad],
+    after: str | None,
+    limit: int,
+) -> list[Any]:
+    """Up to `limit + 1` rows after the slug `after`, in slug order, so the caller sees if more
+    follow."""
+    query = select(model).where(*clauses).options(*loading)
+    if after is not None:
+        query = query.where(model.slug > after)
+    return list(session.exec(query.order_by(model.slug).limit(limit + 1)))
+
+
+def published_by_slug(
+    session: Session, model: Any, slug: str, loading: list[_AbstractLoad], noun: str
+) -> Any:
+    query = select(model).where(model.slug == slug, is_public(model)).options(*loading)
+    item = session.exec(query).first()
+    if item is None:
+        raise NotFound(f"No published {noun} has the slug '{slug}'.")
+    return item

@@ -1,25 +1,21 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.core.errors import NotFound
 from app.evidence.queries import (
     certainty_at_least,
     claim_loading,
     has_caveat,
     is_public,
+    keyset_page,
+    linked_to,
+    published_by_slug,
     with_caveats,
     with_claim_caveats,
     with_quotes,
 )
 from app.mechanisms.schemas import MechanismFilters
-from app.models import (
-    Mechanism,
-    MechanismStudy,
-    Recommendation,
-    RecommendationMechanism,
-    Study,
-)
+from app.models import Mechanism, MechanismStudy, Recommendation, RecommendationMechanism, Study
 
 
 def filter_clauses(filters: MechanismFilters) -> list[sa.ColumnElement[bool]]:
@@ -32,21 +28,12 @@ def filter_clauses(filters: MechanismFilters) -> list[sa.ColumnElement[bool]]:
     if filters.min_certainty:
         clauses.append(certainty_at_least(m.certainty, filters.min_certainty))
     if filters.recommendation:
-        clauses.append(
-            sa.exists().where(
-                RecommendationMechanism.mechanism_id == m.id,
-                RecommendationMechanism.recommendation_id == Recommendation.id,
-                Recommendation.slug == filters.recommendation,
-            )
-        )
+        own = RecommendationMechanism.mechanism_id == m.id
+        other = RecommendationMechanism.recommendation_id
+        clauses.append(linked_to(own, other, Recommendation, filters.recommendation))
     if filters.study:
-        clauses.append(
-            sa.exists().where(
-                MechanismStudy.mechanism_id == m.id,
-                MechanismStudy.study_id == Study.id,
-                Study.slug == filters.study,
-            )
-        )
+        own = MechanismStudy.mechanism_id == m.id
+        clauses.append(linked_to(own, MechanismStudy.study_id, Study, filters.study))
     if filters.caveat_kind:
         clauses.append(has_caveat(m, "mechanism_id", filters.caveat_kind))
     if filters.updated_since:
@@ -71,19 +58,9 @@ DETAIL_LOADING = [
 def list_mechanisms(
     session: Session, filters: MechanismFilters, after: str | None, limit: int
 ) -> list[Mechanism]:
-    query = select(Mechanism).where(*filter_clauses(filters)).options(*SUMMARY_LOADING)
-    if after is not None:
-        query = query.where(Mechanism.slug > after)
-    return list(session.exec(query.order_by(Mechanism.slug).limit(limit + 1)))
+    clauses = filter_clauses(filters)
+    return keyset_page(session, Mechanism, clauses, SUMMARY_LOADING, after, limit)
 
 
 def get_mechanism(session: Session, slug: str) -> Mechanism:
-    query = (
-        select(Mechanism)
-        .where(Mechanism.slug == slug, is_public(Mechanism))
-        .options(*DETAIL_LOADING)
-    )
-    item = session.exec(query).first()
-    if item is None:
-        raise NotFound(f"No published mechanism has the slug '{slug}'.")
-    return item
+    return published_by_slug(session, Mechanism, slug, DETAIL_LOADING, "mechanism")

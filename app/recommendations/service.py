@@ -1,13 +1,15 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.core.errors import NotFound
 from app.evidence.queries import (
     certainty_at_least,
     claim_loading,
     has_caveat,
     is_public,
+    keyset_page,
+    linked_to,
+    published_by_slug,
     with_caveats,
     with_claim_caveats,
     with_quotes,
@@ -40,21 +42,12 @@ def filter_clauses(filters: RecommendationFilters) -> list[sa.ColumnElement[bool
     if filters.strength:
         clauses.append(r.strength == filters.strength)
     if filters.mechanism:
-        clauses.append(
-            sa.exists().where(
-                RecommendationMechanism.recommendation_id == r.id,
-                RecommendationMechanism.mechanism_id == Mechanism.id,
-                Mechanism.slug == filters.mechanism,
-            )
-        )
+        own = RecommendationMechanism.recommendation_id == r.id
+        other = RecommendationMechanism.mechanism_id
+        clauses.append(linked_to(own, other, Mechanism, filters.mechanism))
     if filters.study:
-        clauses.append(
-            sa.exists().where(
-                RecommendationStudy.recommendation_id == r.id,
-                RecommendationStudy.study_id == Study.id,
-                Study.slug == filters.study,
-            )
-        )
+        own = RecommendationStudy.recommendation_id == r.id
+        clauses.append(linked_to(own, RecommendationStudy.study_id, Study, filters.study))
     if filters.caveat_kind:
         clauses.append(has_caveat(r, "recommendation_id", filters.caveat_kind))
     if filters.updated_since:
@@ -83,19 +76,9 @@ DETAIL_LOADING = [
 def list_recommendations(
     session: Session, filters: RecommendationFilters, after: str | None, limit: int
 ) -> list[Recommendation]:
-    query = select(Recommendation).where(*filter_clauses(filters)).options(*SUMMARY_LOADING)
-    if after is not None:
-        query = query.where(Recommendation.slug > after)
-    return list(session.exec(query.order_by(Recommendation.slug).limit(limit + 1)))
+    clauses = filter_clauses(filters)
+    return keyset_page(session, Recommendation, clauses, SUMMARY_LOADING, after, limit)
 
 
 def get_recommendation(session: Session, slug: str) -> Recommendation:
-    query = (
-        select(Recommendation)
-        .where(Recommendation.slug == slug, is_public(Recommendation))
-        .options(*DETAIL_LOADING)
-    )
-    item = session.exec(query).first()
-    if item is None:
-        raise NotFound(f"No published recommendation has the slug '{slug}'.")
-    return item
+    return published_by_slug(session, Recommendation, slug, DETAIL_LOADING, "recommendation")

@@ -1,9 +1,8 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.core.errors import NotFound
-from app.evidence.queries import is_public, with_caveats
+from app.evidence.queries import is_public, keyset_page, published_by_slug, with_caveats
 from app.models import SourceDocument
 from app.sources.schemas import SourceFilters
 
@@ -17,29 +16,16 @@ def filter_clauses(filters: SourceFilters) -> list[sa.ColumnElement[bool]]:
     return clauses
 
 
+SUMMARY_LOADING = [with_caveats(SourceDocument.caveats)]
+DETAIL_LOADING = [*SUMMARY_LOADING, selectinload(SourceDocument.studies)]
+
+
 def list_sources(
     session: Session, filters: SourceFilters, after: str | None, limit: int
 ) -> list[SourceDocument]:
-    query = (
-        select(SourceDocument)
-        .where(*filter_clauses(filters))
-        .options(with_caveats(SourceDocument.caveats))
-    )
-    if after is not None:
-        query = query.where(SourceDocument.slug > after)
-    return list(session.exec(query.order_by(SourceDocument.slug).limit(limit + 1)))
+    clauses = filter_clauses(filters)
+    return keyset_page(session, SourceDocument, clauses, SUMMARY_LOADING, after, limit)
 
 
 def get_source(session: Session, slug: str) -> SourceDocument:
-    query = (
-        select(SourceDocument)
-        .where(SourceDocument.slug == slug, is_public(SourceDocument))
-        .options(
-            with_caveats(SourceDocument.caveats),
-            selectinload(SourceDocument.studies),
-        )
-    )
-    item = session.exec(query).first()
-    if item is None:
-        raise NotFound(f"No published source document has the slug '{slug}'.")
-    return item
+    return published_by_slug(session, SourceDocument, slug, DETAIL_LOADING, "source document")

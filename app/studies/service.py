@@ -1,9 +1,15 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.core.errors import NotFound
-from app.evidence.queries import is_public, with_caveats, with_quotes
+from app.evidence.queries import (
+    is_public,
+    keyset_page,
+    linked_to,
+    published_by_slug,
+    with_caveats,
+    with_quotes,
+)
 from app.models import (
     Caveat,
     Mechanism,
@@ -30,29 +36,15 @@ def filter_clauses(filters: StudyFilters) -> list[sa.ColumnElement[bool]]:
             )
         )
     if filters.mechanism:
-        clauses.append(
-            sa.exists().where(
-                MechanismStudy.study_id == s.id,
-                MechanismStudy.mechanism_id == Mechanism.id,
-                Mechanism.slug == filters.mechanism,
-            )
-        )
+        own = MechanismStudy.study_id == s.id
+        clauses.append(linked_to(own, MechanismStudy.mechanism_id, Mechanism, filters.mechanism))
     if filters.recommendation:
-        clauses.append(
-            sa.exists().where(
-                RecommendationStudy.study_id == s.id,
-                RecommendationStudy.recommendation_id == Recommendation.id,
-                Recommendation.slug == filters.recommendation,
-            )
-        )
+        own = RecommendationStudy.study_id == s.id
+        other = RecommendationStudy.recommendation_id
+        clauses.append(linked_to(own, other, Recommendation, filters.recommendation))
     if filters.source:
-        clauses.append(
-            sa.exists().where(
-                StudySource.study_id == s.id,
-                StudySource.source_id == SourceDocument.id,
-                SourceDocument.slug == filters.source,
-            )
-        )
+        own = StudySource.study_id == s.id
+        clauses.append(linked_to(own, StudySource.source_id, SourceDocument, filters.source))
     if filters.caveat_kind:
         clauses.append(
             sa.exists().where(
@@ -83,15 +75,8 @@ DETAIL_LOADING = [
 def list_studies(
     session: Session, filters: StudyFilters, after: str | None, limit: int
 ) -> list[Study]:
-    query = select(Study).where(*filter_clauses(filters)).options(*SUMMARY_LOADING)
-    if after is not None:
-        query = query.where(Study.slug > after)
-    return list(session.exec(query.order_by(Study.slug).limit(limit + 1)))
+    return keyset_page(session, Study, filter_clauses(filters), SUMMARY_LOADING, after, limit)
 
 
 def get_study(session: Session, slug: str) -> Study:
-    query = select(Study).where(Study.slug == slug, is_public(Study)).options(*DETAIL_LOADING)
-    item = session.exec(query).first()
-    if item is None:
-        raise NotFound(f"No published study has the slug '{slug}'.")
-    return item
+    return published_by_slug(session, Study, slug, DETAIL_LOADING, "study")
