@@ -13,7 +13,9 @@ from app.core.db import get_engine
 from app.evidence.report import content_report
 from app.seeding.loader import SeedError, load_seed
 
-cli = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+cli = typer.Typer(
+    help=__doc__, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
+)
 
 
 def alembic_config(database_url: str | None = None) -> Config:

@@ -26,6 +26,7 @@ from app.models import (
     Caveat,
     Claim,
     ClaimStudy,
+    PersonQuoted,
     Quote,
     Recommendation,
     RecommendationLifeStage,
@@ -182,6 +183,16 @@ def unquote_a_claim(session: Session) -> str:
     return "has no quote"
 
 
+def misstate_an_affiliation(session: Session) -> str:
+    person_id = _first(session, select(PersonQuoted.id))
+    session.execute(
+        sa.update(PersonQuoted)
+        .where(col(PersonQuoted.id) == person_id)
+        .values(affiliation_as_stated="Harvard Medical School")
+    )
+    return "is not as the document states it"
+
+
 TAMPERING: list[Callable[[Session], str]] = [
     shift_a_quote,
     overrate_a_claim,
@@ -192,6 +203,7 @@ TAMPERING: list[Callable[[Session], str]] = [
     drop_unsupported_claim,
     unquote_an_item,
     unquote_a_claim,
+    misstate_an_affiliation,
 ]
 
 

@@ -74,3 +74,15 @@ def test_request_id_is_echoed(client: TestClient) -> None:
     assert response.headers["x-request-id"] == "client-chosen-id-1"
     generated = client.get("/v1/vocabulary", headers={"X-Request-ID": "bad id!"})
     assert generated.headers["x-request-id"] != "bad id!"
+
+
+def test_sources_name_the_people_they_quote(client: TestClient) -> None:
+    people = {
+        person["name"]: person
+        for item in walk(client, "/v1/sources?limit=100")
+        for person in client.get(item["url"]).json()["people"]
+    }
+    assert people, "the seed names nobody a source quotes"
+    for person in people.values():
+        assert person["quotes"]
+        assert any(person["name"] in quote["exact"] for quote in person["quotes"])

@@ -21,6 +21,7 @@ SECTIONS: dict[str, type[StrEnum]] = {
     "audiences": v.Audience,
     "source_types": v.SourceType,
     "relations": v.Relation,
+    "involvements": v.Involvement,
     "statuses": v.Status,
     "topics": v.Topic,
     "pathways": v.Pathway,

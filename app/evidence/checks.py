@@ -10,7 +10,15 @@ from app.evidence.vocabulary import (
     CaveatKind,
     Certainty,
 )
-from app.models import Caveat, Claim, Mechanism, Quote, Recommendation, Study
+from app.models import (
+    Caveat,
+    Claim,
+    Mechanism,
+    Quote,
+    Recommendation,
+    SourceDocument,
+    Study,
+)
 
 
 def study_facts(study: Study) -> rules.StudyFacts:
@@ -111,3 +119,18 @@ def mechanism_problems(item: Mechanism) -> list[str]:
 
 def study_problems(item: Study) -> list[str]:
     return _quotes_problems(item.quotes, item.caveats, f"study {item.slug}")
+
+
+def source_problems(item: SourceDocument) -> list[str]:
+    """People are named as the document names them, and quoted from it."""
+    problems = []
+    for person in item.people:
+        what = f"source {item.slug}: person {person.name}"
+        stated = (person.name, person.role_as_stated, person.affiliation_as_stated)
+        for words in filter(None, stated):
+            if words not in item.text:
+                problems.append(f"{what}: {words!r} is not as the document states it")
+        problems += _quotes_problems(person.quotes, [], what)
+        if any(quote.source_id != item.id for quote in person.quotes):
+            problems.append(f"{what}: quoted from another document")
+    return problems

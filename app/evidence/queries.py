@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
 from app.evidence.vocabulary import CERTAINTY_RANK, PUBLIC_STATUSES, CaveatKind, Certainty
-from app.models import Caveat, Claim, Quote
+from app.models import Caveat, Claim, PersonQuoted, Quote
 
 
 def is_public(model: Any) -> sa.ColumnElement[bool]:
@@ -35,6 +35,10 @@ def has_caveat(model: Any, owner_column: str, kind: CaveatKind) -> sa.ColumnElem
 
 def with_quotes(relationship: Any) -> _AbstractLoad:
     return selectinload(relationship).selectinload(Quote.source)
+
+
+def with_people_quotes(relationship: Any) -> _AbstractLoad:
+    return selectinload(relationship).selectinload(PersonQuoted.quotes).selectinload(Quote.source)
 
 
 def with_caveats(relationship: Any) -> _AbstractLoad:

@@ -12,10 +12,12 @@ from app.evidence import checks
 from app.mechanisms.service import DETAIL_LOADING as MECHANISM_LOADING
 from app.models import Caveat, Claim, Mechanism, Recommendation, SourceDocument, Study
 from app.recommendations.service import DETAIL_LOADING as RECOMMENDATION_LOADING
+from app.sources.service import DETAIL_LOADING as SOURCE_LOADING
 from app.studies.service import DETAIL_LOADING as STUDY_LOADING
 
 # Each checked kind: its seed file name, table, the loading its checks need, and the check.
 CHECKED_KINDS: list[tuple[str, Any, list[Any], Callable[[Any], list[str]]]] = [
+    ("sources", SourceDocument, SOURCE_LOADING, checks.source_problems),
     ("studies", Study, STUDY_LOADING, checks.study_problems),
     ("mechanisms", Mechanism, MECHANISM_LOADING, checks.mechanism_problems),
     ("recommendations", Recommendation, RECOMMENDATION_LOADING, checks.recommendation_problems),

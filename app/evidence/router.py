@@ -41,6 +41,7 @@ class Vocabulary(BaseModel):
     audiences: list[TermOut]
     source_types: list[TermOut]
     relations: list[TermOut]
+    involvements: list[TermOut]
     statuses: list[TermOut]
     topics: list[TermOut]
     pathways: list[TermOut]
@@ -90,6 +91,7 @@ def get_vocabulary() -> Vocabulary:
         audiences=_terms(v.AUDIENCE_TERMS),
         source_types=_terms(v.SOURCE_TYPE_TERMS),
         relations=_terms(v.RELATION_TERMS),
+        involvements=_terms(v.INVOLVEMENT_TERMS),
         statuses=_terms(v.STATUS_TERMS),
         topics=_terms(v.TOPIC_TERMS),
         pathways=_terms(v.PATHWAY_TERMS),

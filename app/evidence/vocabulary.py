@@ -524,6 +524,25 @@ SOURCE_TYPE_TERMS = {
 }
 
 
+class Involvement(StrEnum):
+    study_author = "study_author"
+    independent_expert = "independent_expert"
+    document_author = "document_author"
+    other = "other"
+
+
+INVOLVEMENT_TERMS = {
+    Involvement.study_author: Term(
+        "Study author", "An author of the study the document reports on."
+    ),
+    Involvement.independent_expert: Term(
+        "Independent expert", "A researcher the document quotes who was not involved."
+    ),
+    Involvement.document_author: Term("Document author", "The writer of the document."),
+    Involvement.other: Term("Other", "Anyone else the document quotes."),
+}
+
+
 class Relation(StrEnum):
     supports = "supports"
     qualifies = "qualifies"

@@ -13,7 +13,7 @@ from app.models.links import (
 )
 from app.models.mechanism import Mechanism
 from app.models.recommendation import Recommendation, RecommendationTarget
-from app.models.source import SourceDocument
+from app.models.source import PersonQuoted, SourceDocument
 from app.models.study import Study
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "ContentFields",
     "Mechanism",
     "MechanismStudy",
+    "PersonQuoted",
     "Quote",
     "Recommendation",
     "RecommendationLifeStage",

@@ -110,7 +110,9 @@ class Quote(SQLModel, table=True):
 
     __tablename__ = "quote"
     __table_args__ = (
-        owner_check("recommendation_id", "mechanism_id", "study_id", "claim_id", "caveat_id"),
+        owner_check(
+            "recommendation_id", "mechanism_id", "study_id", "claim_id", "caveat_id", "person_id"
+        ),
         sa.CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),
     )
 
@@ -121,6 +123,7 @@ class Quote(SQLModel, table=True):
     study_id: int | None = _owner("study")
     claim_id: int | None = _owner("claim")
     caveat_id: int | None = _owner("caveat")
+    person_id: int | None = _owner("person_quoted")
     exact: str = Field(sa_type=Text)
     start: int = Field(ge=0)
     end: int = Field(ge=1)

@@ -1,16 +1,17 @@
 from datetime import date
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from sqlalchemy import Text
-from sqlmodel import Field, Relationship
+from sqlmodel import Field, Relationship, SQLModel
 
 from app.core.types import enum_column
-from app.evidence.vocabulary import SourceType
+from app.evidence.vocabulary import Involvement, SourceType
 from app.models.base import ContentFields
 from app.models.links import StudySource
 
 if TYPE_CHECKING:
-    from app.models.evidence import Caveat
+    from app.models.evidence import Caveat, Quote
     from app.models.study import Study
 
 RAISE = {"lazy": "raise"}
@@ -37,7 +38,31 @@ class SourceDocument(ContentFields, table=True):
         link_model=StudySource,
         sa_relationship_kwargs={**RAISE, "order_by": "Study.slug"},
     )
+    people: list["PersonQuoted"] = Relationship(
+        sa_relationship_kwargs={**RAISE, "order_by": "PersonQuoted.position"},
+        cascade_delete=True,
+    )
     caveats: list["Caveat"] = Relationship(
         sa_relationship_kwargs={**RAISE, "order_by": "Caveat.position"},
         cascade_delete=True,
+    )
+
+
+class PersonQuoted(SQLModel, table=True):
+    """Someone a source document quotes, with name and affiliation exactly as it states them."""
+
+    __tablename__ = "person_quoted"
+    __table_args__ = (sa.UniqueConstraint("source_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source_document.id", ondelete="CASCADE", index=True)
+    position: int = 0
+    name: str = Field(max_length=200)
+    credentials: str | None = Field(default=None, max_length=100)
+    role_as_stated: str | None = Field(default=None, max_length=300)
+    affiliation_as_stated: str | None = Field(default=None, max_length=300)
+    involvement: Involvement = Field(sa_type=enum_column(Involvement))
+
+    quotes: list["Quote"] = Relationship(
+        sa_relationship_kwargs={**RAISE, "order_by": "Quote.id"}, cascade_delete=True
     )

@@ -32,6 +32,7 @@ from app.models import (
     ContentFields,
     Mechanism,
     MechanismStudy,
+    PersonQuoted,
     Quote,
     Recommendation,
     RecommendationLifeStage,
@@ -44,7 +45,7 @@ from app.models import (
     StudySource,
 )
 from app.recommendations.schemas import RecommendationCreate
-from app.sources.schemas import SourceCreate
+from app.sources.schemas import PersonIn, SourceCreate
 from app.studies.schemas import StudyCreate
 
 KINDS: dict[str, type[ContentIn]] = {
@@ -57,7 +58,7 @@ REVIEW_INTERVAL_DAYS = 365
 
 # The rows each kind of item owns, by their owner column: rewritten with the item.
 OWNED_ROWS: dict[type[ContentFields], list[Any]] = {
-    SourceDocument: [Caveat.source_id],
+    SourceDocument: [Caveat.source_id, PersonQuoted.source_id],
     Study: [Caveat.study_id, Quote.study_id, StudySource.study_id, StudyLifeStage.study_id],
     Mechanism: [
         Caveat.mechanism_id,
@@ -336,7 +337,7 @@ class _Writer:
         for item in self.seed.items["sources"]:
             text = self.seed.texts[item.slug]
             sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            values = item.model_dump(exclude=COMMON_FIELDS)
+            values = item.model_dump(exclude=COMMON_FIELDS | {"people"})
             row = self.upsert(
                 SourceDocument, item, {**values, "text": text, "sha256": sha256}, sha256
             )
@@ -354,6 +355,18 @@ class _Writer:
             self.slug = item.slug
             derived = rules.source_caveats(item.commercial_interest, item.source_type)
             self.caveats(item.caveats, derived, item.dismissed_caveats, "caveats", source_id=row.id)
+            self.people(item.people, row.id)
+
+    def people(self, people: list[PersonIn], source_id: int) -> None:
+        for index, person in enumerate(people):
+            row = PersonQuoted(
+                source_id=source_id,
+                position=index,
+                **person.model_dump(exclude={"quotes"}),
+            )
+            self.session.add(row)
+            self.session.flush()
+            self.quotes(person.quotes, f"people.{index}.quotes", person_id=row.id)
 
     def load_studies(self) -> None:
         self.kind = "studies"
@@ -469,14 +482,11 @@ class _Writer:
     def check(self) -> None:
         """Apply the content rules to everything just written; refuse the load on a breach."""
         self.session.flush()
+        # Read everything back afresh, as the API would, rather than the objects just written.
+        self.session.expunge_all()
         for kind, model, loading, check in CHECKED_KINDS:
             slugs = [item.slug for item in self.seed.items[kind]]
-            query = (
-                select(model)
-                .where(model.slug.in_(slugs))
-                .options(*loading)
-                .execution_options(populate_existing=True)
-            )
+            query = select(model).where(model.slug.in_(slugs)).options(*loading)
             for row in self.session.exec(query):
                 problems = check(row)
                 if problems:

@@ -5,16 +5,31 @@ from pydantic import BaseModel, Field
 from app.core.urls import Urls
 from app.evidence.public import (
     CaveatOut,
+    QuoteOut,
     ReviewOut,
     StudyRef,
     caveats_out,
+    quote_out,
     review_out,
     study_ref,
     top_caveat,
 )
-from app.evidence.schemas import ContentIn, Timestamp
-from app.evidence.vocabulary import SourceType
+from app.evidence.schemas import ContentIn, InputModel, QuoteIn, Timestamp
+from app.evidence.vocabulary import Involvement, SourceType
 from app.models import SourceDocument as SourceRow
+
+
+class PersonIn(InputModel):
+    name: str = Field(max_length=200, examples=["Bridget Callaghan"])
+    credentials: str | None = Field(default=None, max_length=100, examples=["PhD"])
+    role_as_stated: str | None = Field(
+        default=None, max_length=300, examples=["associate professor of psychology"]
+    )
+    affiliation_as_stated: str | None = Field(default=None, max_length=300, examples=["UCLA"])
+    involvement: Involvement
+    quotes: list[QuoteIn] = Field(
+        min_length=1, description="Where the document names them and says who they are."
+    )
 
 
 class SourceCreate(ContentIn):
@@ -30,6 +45,7 @@ class SourceCreate(ContentIn):
     url: str | None = Field(default=None, max_length=2000)
     reliability_note: str = Field(min_length=20)
     commercial_interest: bool = False
+    people: list[PersonIn] = Field(default=[], description="People the document quotes.")
 
 
 class SourceFilters(BaseModel):
@@ -52,12 +68,22 @@ class SourceSummary(BaseModel):
     review: ReviewOut
 
 
+class PersonOut(BaseModel):
+    name: str
+    credentials: str | None
+    role_as_stated: str | None
+    affiliation_as_stated: str | None
+    involvement: Involvement
+    quotes: list[QuoteOut]
+
+
 class Source(SourceSummary):
     updated_on: date | None
     original_url: str | None
     sha256: str = Field(description="SHA-256 of the document's UTF-8 bytes.")
     reliability_note: str
     text: str = Field(description="The document, byte for byte; quote offsets index into it.")
+    people: list[PersonOut] = Field(description="People the document quotes, as it states them.")
     caveats: list[CaveatOut]
     studies: list[StudyRef]
 
@@ -85,6 +111,17 @@ def detail_of(item: SourceRow, urls: Urls) -> Source:
         sha256=item.sha256,
         reliability_note=item.reliability_note,
         text=item.text,
+        people=[
+            PersonOut(
+                name=person.name,
+                credentials=person.credentials,
+                role_as_stated=person.role_as_stated,
+                affiliation_as_stated=person.affiliation_as_stated,
+                involvement=person.involvement,
+                quotes=[quote_out(quote) for quote in person.quotes],
+            )
+            for person in item.people
+        ],
         caveats=caveats_out(item.caveats),
         studies=[study_ref(study, urls) for study in item.studies],
     )

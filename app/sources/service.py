@@ -2,7 +2,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
-from app.evidence.queries import is_public, keyset_page, published_by_slug, with_caveats
+from app.evidence.queries import (
+    is_public,
+    keyset_page,
+    published_by_slug,
+    with_caveats,
+    with_people_quotes,
+)
 from app.models import SourceDocument
 from app.sources.schemas import SourceFilters
 
@@ -17,7 +23,11 @@ def filter_clauses(filters: SourceFilters) -> list[sa.ColumnElement[bool]]:
 
 
 SUMMARY_LOADING = [with_caveats(SourceDocument.caveats)]
-DETAIL_LOADING = [*SUMMARY_LOADING, selectinload(SourceDocument.studies)]
+DETAIL_LOADING = [
+    *SUMMARY_LOADING,
+    selectinload(SourceDocument.studies),
+    with_people_quotes(SourceDocument.people),
+]
 
 
 def list_sources(
