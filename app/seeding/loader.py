@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ KINDS: dict[str, type[ContentIn]] = {
     "mechanisms": MechanismCreate,
     "recommendations": RecommendationCreate,
 }
-REVIEW_INTERVAL_DAYS = 365
+REVIEW_INTERVAL = timedelta(days=365)
 
 # The rows each kind of item owns, by their owner column: rewritten with the item.
 OWNED_ROWS: dict[type[ContentFields], list[Any]] = {
@@ -102,7 +102,6 @@ class LoadReport:
 
 @dataclass
 class SeedSet:
-    directory: Path
     items: dict[str, list[Any]]
     texts: dict[str, str]
 
@@ -144,7 +143,7 @@ def read_seed(directory: Path) -> SeedSet:
             texts[source.slug] = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise SeedError(_file_name("sources"), source.slug, "filename", str(exc)) from exc
-    return SeedSet(directory, items, texts)
+    return SeedSet(items, texts)
 
 
 def _digest(*parts: Any) -> str:
@@ -190,8 +189,7 @@ class _Writer:
         review = {
             "status": item.status,
             "last_reviewed_at": _reviewed_at(item.last_reviewed_on),
-            "next_review_due": item.next_review_due
-            or date.fromordinal(item.last_reviewed_on.toordinal() + REVIEW_INTERVAL_DAYS),
+            "next_review_due": item.next_review_due or item.last_reviewed_on + REVIEW_INTERVAL,
             "content_hash": content_hash,
         }
         if row is None:
@@ -218,7 +216,7 @@ class _Writer:
         for column in OWNED_ROWS[model]:
             self.session.execute(sa.delete(column.class_).where(column == row_id))
 
-    def quote(self, quote: QuoteIn, field_name: str, **owner: Any) -> Quote:
+    def quote(self, quote: QuoteIn, field_name: str, **owner: Any) -> None:
         text = self.seed.texts.get(quote.source)
         if text is None:
             raise self.fail(field_name, f"quotes unknown source {quote.source!r}")
@@ -241,7 +239,6 @@ class _Writer:
             **owner,
         )
         self.session.add(row)
-        return row
 
     def quotes(self, quotes: list[QuoteIn], field_name: str, **owner: Any) -> None:
         for index, quote in enumerate(quotes):
@@ -381,7 +378,7 @@ class _Writer:
             )
             self.study_facts[item.slug] = facts
             values = item.model_dump(exclude=COMMON_FIELDS | {"life_stages", "sources"})
-            row = self.upsert(Study, item, values)
+            row = self.upsert(Study, item, values, self._sources_fingerprint())
             if row is None:
                 continue
             study_id: int = row.id  # type: ignore[assignment]
@@ -399,12 +396,16 @@ class _Writer:
                 study_id=study_id,
             )
 
+    def _sources_fingerprint(self) -> list[tuple[str, str, str]]:
+        """Quote offsets and derived caveats depend on the documents' text and type."""
+        return sorted((slug, s.sha256, str(s.source_type)) for slug, s in self.sources.items())
+
     def _dependencies(self, item: MechanismCreate | RecommendationCreate) -> list[Any]:
-        """What derived caveats depend on beyond the item's own input."""
+        """What an item's stored form depends on beyond its own input."""
         slugs = {slug for claim in item.claims for slug in claim.studies}
         return [
             sorted((slug, repr(self.study_facts.get(slug))) for slug in slugs),
-            sorted((slug, str(source.source_type)) for slug, source in self.sources.items()),
+            self._sources_fingerprint(),
         ]
 
     def load_mechanisms(self) -> None:
