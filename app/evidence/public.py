@@ -55,8 +55,10 @@ def certainty_out(level: Certainty) -> CertaintyOut:
 class QuoteOut(BaseModel):
     source: str = Field(description="Slug of the source document.", examples=["webmd-news"])
     exact: str = Field(description="Verbatim text: the document's text[start:end].")
-    start: int = Field(description="Character offset where the passage starts.")
-    end: int = Field(description="Character offset just past the passage.")
+    start: int = Field(
+        description="Offset, in Unicode code points, of the passage in the document's text."
+    )
+    end: int = Field(description="Offset, in Unicode code points, just past the passage.")
     relation: Relation
 
 
