@@ -7,9 +7,11 @@ own: a new SQLite file, or a new schema on PostgreSQL.
 
 import os
 import re
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,7 @@ from sqlmodel import Session  # noqa: E402
 
 from app.cli import alembic_config  # noqa: E402
 from app.core.config import get_settings  # noqa: E402
-from app.core.db import create_db_engine, get_engine  # noqa: E402
+from app.core.db import create_db_engine, get_engine, get_read_session  # noqa: E402
 from app.main import app  # noqa: E402
 from app.seeding.loader import load_seed  # noqa: E402
 
@@ -104,3 +106,27 @@ def scratch_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     yield engine
     engine.dispose()
     drop_scratch(url)
+
+
+@contextmanager
+def serving(engine: Engine) -> Iterator[TestClient]:
+    """The API, reading from this database instead of the seeded one."""
+
+    def session_on() -> Iterator[Session]:
+        with Session(engine) as session:
+            yield session
+
+    app.dependency_overrides[get_read_session] = session_on
+    try:
+        with TestClient(app, raise_server_exceptions=False) as test_client:
+            yield test_client
+    finally:
+        app.dependency_overrides.pop(get_read_session)
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    """An editable copy of the seed content, quoting the real source documents."""
+    shutil.copytree(SEED_DIR / "content", tmp_path / "content")
+    (tmp_path / "sources").symlink_to((SEED_DIR / "sources").resolve())
+    return tmp_path

@@ -13,10 +13,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.core.db import get_read_session
-from app.main import app
 from app.seeding.loader import load_seed
-from tests.conftest import SEED_DIR, create_db_engine, drop_scratch, migrate, scratch_url
+from tests.conftest import (
+    SEED_DIR,
+    create_db_engine,
+    drop_scratch,
+    migrate,
+    scratch_url,
+    serving,
+)
 
 COPIES = 60
 
@@ -56,15 +61,8 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClie
         load_seed(session, directory)
         session.commit()
     counter = StatementCounter(engine)
-
-    def session_on_crowded_db() -> Iterator[Session]:
-        with Session(engine) as session:
-            yield session
-
-    app.dependency_overrides[get_read_session] = session_on_crowded_db
-    with TestClient(app) as client:
+    with serving(engine) as client:
         yield client, counter
-    app.dependency_overrides.pop(get_read_session)
     engine.dispose()
     drop_scratch(url)
 

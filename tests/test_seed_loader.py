@@ -1,6 +1,5 @@
 """The seed loader: validated, idempotent by slug, versioned on change, all or nothing."""
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,14 +33,7 @@ def _load(engine: Engine, directory: Path) -> Any:
     return report
 
 
-@pytest.fixture
-def seed_copy(tmp_path: Path) -> Path:
-    shutil.copytree(SEED_DIR / "content", tmp_path / "content")
-    (tmp_path / "sources").symlink_to((SEED_DIR / "sources").resolve())
-    return tmp_path
-
-
-def _edit(directory: Path, kind: str, change: Callable[[list[dict[str, Any]]], None]) -> None:
+def edit_seed(directory: Path, kind: str, change: Callable[[list[dict[str, Any]]], None]) -> None:
     path = directory / "content" / f"{kind}.yaml"
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(items)
@@ -88,7 +80,7 @@ def test_edit_updates_item_and_bumps_version(scratch_engine: Engine, seed_copy: 
     def retitle(items: list[dict[str, Any]]) -> None:
         next(item for item in items if item["slug"] == slug)["title"] = "A new title"
 
-    _edit(seed_copy, "recommendations", retitle)
+    edit_seed(seed_copy, "recommendations", retitle)
     report = _load(scratch_engine, seed_copy)
     assert report.updated["recommendations"] == 1
     assert report.created["recommendations"] == 0
@@ -142,7 +134,7 @@ def test_malformed_seed_is_refused_whole(
     scratch_engine: Engine, seed_copy: Path, case: str
 ) -> None:
     kind, change, field = MALFORMED[case]
-    _edit(seed_copy, kind, change)
+    edit_seed(seed_copy, kind, change)
     before = _snapshot(scratch_engine)
     with Session(scratch_engine) as session, pytest.raises(SeedError) as refused:
         load_seed(session, seed_copy)
@@ -153,7 +145,7 @@ def test_malformed_seed_is_refused_whole(
 
 
 def test_cli_reports_refusal(scratch_engine: Engine, seed_copy: Path, monkeypatch: Any) -> None:
-    _edit(seed_copy, "studies", lambda items: items[0].update(design="hunch"))
+    edit_seed(seed_copy, "studies", lambda items: items[0].update(design="hunch"))
     monkeypatch.setattr("app.cli.get_engine", lambda: scratch_engine)
     monkeypatch.setenv("SEED_DIR", str(seed_copy))
     monkeypatch.setattr(

@@ -5,7 +5,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from app.core.types import utcnow
 from app.core.urls import Urls
+from app.evidence import rules
 from app.evidence.vocabulary import (
     CAVEAT_KIND_TERMS,
     CERTAINTY_TERMS,
@@ -102,10 +104,33 @@ def caveats_out(caveats: Iterable[Caveat]) -> list[CaveatOut]:
     return [caveat_out(caveat) for caveat in active(caveats)]
 
 
-def top_caveat(caveats: Iterable[Caveat]) -> CaveatOut | None:
+def freshness_caveats(item: ContentFields) -> list[CaveatOut]:
+    """Derived when read, since it depends on the day: a review that is overdue."""
+    if item.next_review_due is None or item.next_review_due >= utcnow().date():
+        return []
+    kind = CaveatKind.evidence_may_be_outdated
+    return [
+        CaveatOut(
+            kind=kind,
+            label=CAVEAT_KIND_TERMS[kind].label,
+            severity=rules.default_severity(kind),
+            origin=CaveatOrigin.rule,
+            text=rules.default_text(kind),
+            reference=None,
+            quotes=[],
+        )
+    ]
+
+
+def item_caveats(item: ContentFields, caveats: Iterable[Caveat]) -> list[CaveatOut]:
+    """An item's active caveats, with those derived when read."""
+    return [*caveats_out(caveats), *freshness_caveats(item)]
+
+
+def top_caveat(item: ContentFields, caveats: Iterable[Caveat]) -> CaveatOut | None:
     """The caveat a card must show: the most severe, first in editorial order on ties."""
-    ordered = sorted(active(caveats), key=lambda c: -SEVERITY_RANK[c.severity])
-    return caveat_out(ordered[0]) if ordered else None
+    ordered = sorted(item_caveats(item, caveats), key=lambda c: -SEVERITY_RANK[c.severity])
+    return ordered[0] if ordered else None
 
 
 class JudgementOut(BaseModel):

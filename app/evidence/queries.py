@@ -8,6 +8,7 @@ from sqlalchemy.orm.strategy_options import _AbstractLoad
 from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
+from app.core.types import utcnow
 from app.evidence.vocabulary import CERTAINTY_RANK, PUBLIC_STATUSES, CaveatKind, Certainty
 from app.models import Caveat, Claim, PersonQuoted, Quote
 
@@ -21,15 +22,22 @@ def certainty_at_least(column: Any, floor: Certainty) -> sa.ColumnElement[bool]:
     return column.in_(allowed)
 
 
-def has_caveat(model: Any, owner_column: str, kind: CaveatKind) -> sa.ColumnElement[bool]:
+def has_caveat(
+    model: Any, owner_column: str, kind: CaveatKind, *, via_claims: bool = True
+) -> sa.ColumnElement[bool]:
     """The item, or one of its claims, carries an active caveat of this kind."""
-    claim_ids = (
-        sa.select(col(Claim.id)).where(getattr(Claim, owner_column) == model.id).correlate(model)
-    )
+    if kind is CaveatKind.evidence_may_be_outdated:
+        return model.next_review_due < utcnow().date()
+    owners = [getattr(Caveat, owner_column) == model.id]
+    if via_claims:
+        claim_ids = (
+            sa.select(col(Claim.id))
+            .where(getattr(Claim, owner_column) == model.id)
+            .correlate(model)
+        )
+        owners.append(Caveat.claim_id.in_(claim_ids))
     return sa.exists().where(
-        Caveat.kind == kind,
-        Caveat.dismissed_reason.is_(None),
-        sa.or_(getattr(Caveat, owner_column) == model.id, Caveat.claim_id.in_(claim_ids)),
+        Caveat.kind == kind, Caveat.dismissed_reason.is_(None), sa.or_(*owners)
     )
 
 

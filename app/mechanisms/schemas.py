@@ -9,9 +9,9 @@ from app.evidence.public import (
     QuoteOut,
     ReviewOut,
     StudyRef,
-    caveats_out,
     certainty_out,
     claim_out,
+    item_caveats,
     quote_out,
     recommendation_ref,
     review_out,
@@ -78,7 +78,8 @@ def summary_of(item: MechanismRow, urls: Urls) -> MechanismSummary:
         human_evidence_present=item.human_evidence_present,
         certainty=certainty_out(item.certainty),
         top_caveat=top_caveat(
-            [*item.caveats, *(c for claim in item.claims if claim.critical for c in claim.caveats)]
+            item,
+            [*item.caveats, *(c for claim in item.claims if claim.critical for c in claim.caveats)],
         ),
         review=review_out(item),
     )
@@ -89,7 +90,7 @@ def detail_of(item: MechanismRow, urls: Urls) -> Mechanism:
         **summary_of(item, urls).model_dump(),
         description=item.description,
         claims=[claim_out(claim, urls) for claim in item.claims],
-        caveats=caveats_out(item.caveats),
+        caveats=item_caveats(item, item.caveats),
         quotes=[quote_out(quote) for quote in item.quotes],
         recommendations=[recommendation_ref(r, urls) for r in item.recommendations],
         studies=[study_ref(study, urls) for study in item.studies],

@@ -11,9 +11,9 @@ from app.evidence.public import (
     ReviewOut,
     SourceRef,
     StudyRef,
-    caveats_out,
     certainty_out,
     claim_out,
+    item_caveats,
     life_stages_out,
     mechanism_ref,
     quote_out,
@@ -135,7 +135,8 @@ def summary_of(item: RecommendationRow, urls: Urls) -> RecommendationSummary:
         certainty=certainty_out(item.certainty),
         life_stages=life_stages_out(row.life_stage for row in item.life_stage_rows),
         top_caveat=top_caveat(
-            [*item.caveats, *(c for claim in item.claims if claim.critical for c in claim.caveats)]
+            item,
+            [*item.caveats, *(c for claim in item.claims if claim.critical for c in claim.caveats)],
         ),
         mechanisms=[mechanism_ref(mechanism, urls) for mechanism in item.mechanisms],
         review=review_out(item),
@@ -154,7 +155,7 @@ def detail_of(item: RecommendationRow, urls: Urls) -> Recommendation:
         targets=[TargetOut.model_validate(target, from_attributes=True) for target in item.targets],
         research_gaps=item.research_gaps,
         claims=[claim_out(claim, urls) for claim in item.claims],
-        caveats=caveats_out(item.caveats),
+        caveats=item_caveats(item, item.caveats),
         quotes=[quote_out(quote) for quote in item.quotes],
         studies=[study_ref(study, urls) for study in item.studies],
         sources=[

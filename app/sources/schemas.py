@@ -8,7 +8,7 @@ from app.evidence.public import (
     QuoteOut,
     ReviewOut,
     StudyRef,
-    caveats_out,
+    item_caveats,
     quote_out,
     review_out,
     study_ref,
@@ -98,7 +98,7 @@ def summary_of(item: SourceRow, urls: Urls) -> SourceSummary:
         publisher=item.publisher,
         published_on=item.published_on,
         commercial_interest=item.commercial_interest,
-        top_caveat=top_caveat(item.caveats),
+        top_caveat=top_caveat(item, item.caveats),
         review=review_out(item),
     )
 
@@ -122,6 +122,6 @@ def detail_of(item: SourceRow, urls: Urls) -> Source:
             )
             for person in item.people
         ],
-        caveats=caveats_out(item.caveats),
+        caveats=item_caveats(item, item.caveats),
         studies=[study_ref(study, urls) for study in item.studies],
     )

@@ -8,7 +8,7 @@ from app.evidence.public import (
     QuoteOut,
     ReviewOut,
     SourceRef,
-    caveats_out,
+    item_caveats,
     life_stages_out,
     mechanism_ref,
     quote_out,
@@ -125,7 +125,7 @@ def summary_of(item: StudyRow, urls: Urls) -> StudySummary:
         n_participants=item.n_participants,
         life_stages=life_stages_out(row.life_stage for row in item.life_stage_rows),
         traceable=item.traceable,
-        top_caveat=top_caveat(item.caveats),
+        top_caveat=top_caveat(item, item.caveats),
         review=review_out(item),
     )
 
@@ -154,7 +154,7 @@ def detail_of(item: StudyRow, urls: Urls) -> Study:
         if has_publication
         else None,
         identification_note=item.identification_note,
-        caveats=caveats_out(item.caveats),
+        caveats=item_caveats(item, item.caveats),
         quotes=[quote_out(quote) for quote in item.quotes],
         sources=[source_ref(source, urls) for source in item.sources],
         mechanisms=[mechanism_ref(m, urls) for m in item.mechanisms],

@@ -3,6 +3,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
 from app.evidence.queries import (
+    has_caveat,
     is_public,
     keyset_page,
     linked_to,
@@ -11,7 +12,6 @@ from app.evidence.queries import (
     with_quotes,
 )
 from app.models import (
-    Caveat,
     Mechanism,
     MechanismStudy,
     Recommendation,
@@ -46,13 +46,7 @@ def filter_clauses(filters: StudyFilters) -> list[sa.ColumnElement[bool]]:
         own = StudySource.study_id == s.id
         clauses.append(linked_to(own, StudySource.source_id, SourceDocument, filters.source))
     if filters.caveat_kind:
-        clauses.append(
-            sa.exists().where(
-                Caveat.study_id == s.id,
-                Caveat.kind == filters.caveat_kind,
-                Caveat.dismissed_reason.is_(None),
-            )
-        )
+        clauses.append(has_caveat(s, "study_id", filters.caveat_kind, via_claims=False))
     if filters.updated_since:
         clauses.append(s.updated_at >= filters.updated_since)
     return clauses
