@@ -1,5 +1,6 @@
 """`gutbrain`: migrate the database, load and report on the seed content, serve the API."""
 
+import json
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from sqlmodel import Session
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import get_engine
 from app.evidence.report import content_report
+from app.main import app
 from app.seeding.loader import SeedError, load_seed
 
 cli = typer.Typer(
@@ -52,6 +54,12 @@ def report() -> None:
     typer.echo("\n".join(content.lines()))
     if content.problems:
         raise typer.Exit(1)
+
+
+@cli.command()
+def openapi() -> None:
+    """Print the OpenAPI document (the committed copy is `openapi.json`)."""
+    typer.echo(json.dumps(app.openapi(), indent=2, ensure_ascii=False))
 
 
 @cli.command()

@@ -3,6 +3,7 @@
 Walks `app.openapi()`: no database and no requests, so these tests are fast.
 """
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
+from app.core.config import PROJECT_ROOT
 from app.main import app
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -166,3 +168,8 @@ def test_list_operations_document_limit_and_cursor(document: dict[str, Any]) -> 
 
 def test_document_is_a_valid_openapi_document(document: dict[str, Any]) -> None:
     validate(document)
+
+
+def test_committed_document_is_current(document: dict[str, Any]) -> None:
+    committed = json.loads((PROJECT_ROOT / "openapi.json").read_text(encoding="utf-8"))
+    assert committed == document, "review the change, then `gutbrain openapi > openapi.json`"
