@@ -49,6 +49,10 @@ def _caveat_kinds(detail: Detail) -> set[str]:
     return kinds
 
 
+def _carries_caveat(detail: Detail, value: str) -> bool:
+    return value in _caveat_kinds(detail)
+
+
 def _at_least(detail: Detail, value: str) -> bool:
     return (
         CERTAINTY_RANK[Certainty(detail["certainty"]["code"])] >= CERTAINTY_RANK[Certainty(value)]
@@ -75,7 +79,7 @@ FILTERS: dict[str, dict[str, tuple[Predicate, Callable[[dict[str, list[Detail]]]
         "strength": (_equals("strength"), lambda d: list(Strength)),
         "mechanism": (_refs("mechanisms"), lambda d: sorted(_slugs(d["mechanisms"]))),
         "study": (_refs("studies"), lambda d: sorted(_slugs(d["studies"]))),
-        "caveat_kind": (lambda i, v: v in _caveat_kinds(i), lambda d: list(CaveatKind)),
+        "caveat_kind": (_carries_caveat, lambda d: list(CaveatKind)),
     },
     "mechanisms": {
         "pathway": (_equals("pathway"), lambda d: list(Pathway)),
@@ -86,7 +90,7 @@ FILTERS: dict[str, dict[str, tuple[Predicate, Callable[[dict[str, list[Detail]]]
             lambda d: sorted(_slugs(d["recommendations"])),
         ),
         "study": (_refs("studies"), lambda d: sorted(_slugs(d["studies"]))),
-        "caveat_kind": (lambda i, v: v in _caveat_kinds(i), lambda d: list(CaveatKind)),
+        "caveat_kind": (_carries_caveat, lambda d: list(CaveatKind)),
     },
     "studies": {
         "design": (_equals("design"), lambda d: list(StudyDesign)),
@@ -97,7 +101,7 @@ FILTERS: dict[str, dict[str, tuple[Predicate, Callable[[dict[str, list[Detail]]]
             lambda d: sorted(_slugs(d["recommendations"])),
         ),
         "source": (_refs("sources"), lambda d: sorted(_slugs(d["sources"]))),
-        "caveat_kind": (lambda i, v: v in _caveat_kinds(i), lambda d: list(CaveatKind)),
+        "caveat_kind": (_carries_caveat, lambda d: list(CaveatKind)),
     },
     "sources": {
         "source_type": (_equals("source_type"), lambda d: list(SourceType)),

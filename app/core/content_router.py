@@ -25,7 +25,7 @@ def content_router(
     summary_of: Callable[[Any, Urls], BaseModel],
     detail_of: Callable[[Any, Urls], BaseModel],
 ) -> APIRouter:
-    router = APIRouter(prefix=f"/{plural.replace('_', '-')}", tags=[plural])
+    router = APIRouter(prefix=f"/{plural}", tags=[plural])
     page_model = type(f"{summary.__name__}Page", (Page[summary],), {})  # type: ignore[valid-type]
 
     def list_items(
@@ -50,7 +50,7 @@ def content_router(
         methods=["GET"],
         name=f"list_{plural}",
         response_model=page_model,
-        summary=f"List published {plural.replace('_', ' ')}",
+        summary=f"List published {plural}",
         description=f"Ordered by slug. Follow `next` for the following page of {plural}.",
     )
     router.add_api_route(
@@ -59,6 +59,6 @@ def content_router(
         methods=["GET"],
         name=f"get_{singular}",
         response_model=detail,
-        summary=f"Get one {singular.replace('_', ' ')} with its evidence",
+        summary=f"Get one {singular} with its evidence",
     )
     return router

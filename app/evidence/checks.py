@@ -5,6 +5,7 @@ sentences an editor can act on; an empty list means the item keeps every rule.
 """
 
 from app.evidence import rules
+from app.evidence.public import active
 from app.evidence.vocabulary import (
     CHILDHOOD_AND_PREGNANCY,
     CaveatKind,
@@ -41,7 +42,7 @@ def quote_problems(quote: Quote) -> list[str]:
 
 
 def _active_kinds(caveats: list[Caveat]) -> set[CaveatKind]:
-    return {caveat.kind for caveat in caveats if caveat.dismissed_reason is None}
+    return {caveat.kind for caveat in active(caveats)}
 
 
 def _quotes_problems(quotes: list[Quote], caveats: list[Caveat], what: str) -> list[str]:

@@ -57,7 +57,7 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=100, examples=["bre
 
 
 class InputModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid")
 
 
 class QuoteIn(InputModel):
