@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -11,17 +12,19 @@ from app.evidence import rules
 from app.evidence.vocabulary import (
     CAVEAT_KIND_TERMS,
     CERTAINTY_TERMS,
+    EVIDENCE_LEVELS,
     LIFE_STAGE_AGES,
     LIFE_STAGE_TERMS,
-    SEVERITY_RANK,
     CaveatKind,
     CaveatOrigin,
     Certainty,
     CertaintyDomain,
     ClaimKind,
+    ClaimRole,
     Judgement,
     LifeStage,
     OutcomeKind,
+    RecordKind,
     Relation,
     Severity,
     SourceType,
@@ -39,19 +42,56 @@ from app.models import (
     Study,
 )
 
+Language = Annotated[
+    str, Field(examples=["en"], description="BCP 47 tag of the language the item is written in.")
+]
+
 
 class CertaintyOut(BaseModel):
-    code: Certainty = Field(examples=["low"])
-    label: str = Field(examples=["Low certainty"])
+    code: Certainty = Field(examples=["moderate"])
+    label: str = Field(examples=["Moderate certainty"])
     wording: str = Field(
-        description="How to phrase a claim at this certainty.", examples=["X may improve Y."]
+        description="The claim in a plain sentence, hedged as its certainty asks.",
+        examples=["Regular physical activity probably improves mood and eases depression."],
     )
 
 
-def certainty_out(level: Certainty) -> CertaintyOut:
-    term = CERTAINTY_TERMS[level]
-    assert term.consumer_wording is not None
-    return CertaintyOut(code=level, label=term.label, wording=term.consumer_wording)
+def certainty_out(level: Certainty, wording: str) -> CertaintyOut:
+    return CertaintyOut(code=level, label=CERTAINTY_TERMS[level].label, wording=wording)
+
+
+def rating_out(claims: Iterable[Claim], level: Certainty) -> CertaintyOut:
+    """An item's rating, worded by the claim that sets it: its lowest-rated critical claim."""
+    setting = next(claim for claim in claims if claim.critical and claim.certainty == level)
+    return certainty_out(level, setting.wording)
+
+
+class EvidenceLevelOut(BaseModel):
+    code: StudyDesign = Field(description="The design the record's evidence rests on.")
+    label: str = Field(examples=["Observational cohort"])
+    can_show: str = Field(examples=["Shows links over time."])
+    cannot_show: str = Field(
+        examples=["Cannot show cause: other differences may explain the link."]
+    )
+    summary: str = Field(
+        description="Label and reach in one line, for a tag.",
+        examples=[
+            "Observational cohort. Shows links over time. Cannot show cause: other differences"
+            " may explain the link."
+        ],
+    )
+
+
+def evidence_level_out(study: Study) -> EvidenceLevelOut:
+    design = study.evidence_design or study.design
+    level = EVIDENCE_LEVELS[design]
+    return EvidenceLevelOut(
+        code=design,
+        label=level.label,
+        can_show=level.can_show,
+        cannot_show=level.cannot_show,
+        summary=f"{level.label}. {level.can_show} {level.cannot_show}",
+    )
 
 
 class QuoteOut(BaseModel):
@@ -128,8 +168,10 @@ def item_caveats(item: ContentFields, caveats: Iterable[Caveat]) -> list[CaveatO
 
 
 def top_caveat(item: ContentFields, caveats: Iterable[Caveat]) -> CaveatOut | None:
-    """The caveat a card must show: the most severe, first in editorial order on ties."""
-    ordered = sorted(item_caveats(item, caveats), key=lambda c: -SEVERITY_RANK[c.severity])
+    """The caveat a card must show: the most severe, and on equal severity the kind that most
+    changes how a reader should take the item; editorial order breaks what remains."""
+    candidates = item_caveats(item, caveats)
+    ordered = sorted(candidates, key=lambda c: rules.top_caveat_key(c.kind, c.severity))
     return ordered[0] if ordered else None
 
 
@@ -147,6 +189,8 @@ class ItemRef(BaseModel):
 
 class StudyRef(ItemRef):
     design: StudyDesign
+    record_kind: RecordKind
+    evidence_level: EvidenceLevelOut
 
 
 class SourceRef(ItemRef):
@@ -162,7 +206,14 @@ def mechanism_ref(item: Mechanism, urls: Urls) -> ItemRef:
 
 
 def study_ref(item: Study, urls: Urls) -> StudyRef:
-    return StudyRef(slug=item.slug, title=item.title, design=item.design, url=urls.study(item.slug))
+    return StudyRef(
+        slug=item.slug,
+        title=item.title,
+        design=item.design,
+        record_kind=item.record_kind,
+        evidence_level=evidence_level_out(item),
+        url=urls.study(item.slug),
+    )
 
 
 def source_ref(item: SourceDocument, urls: Urls) -> SourceRef:
@@ -173,7 +224,8 @@ def source_ref(item: SourceDocument, urls: Urls) -> SourceRef:
 
 class ClaimOut(BaseModel):
     slug: str
-    text: str
+    text: str = Field(description="What the claim asserts, as an editor states it.")
+    role: ClaimRole
     kind: ClaimKind
     outcome_kind: OutcomeKind
     critical: bool = Field(description="Counts towards the item's overall certainty.")
@@ -229,10 +281,11 @@ def claim_out(claim: Claim, urls: Urls) -> ClaimOut:
     return ClaimOut(
         slug=claim.slug,
         text=claim.text,
+        role=claim.role,
         kind=claim.kind,
         outcome_kind=claim.outcome_kind,
         critical=claim.critical,
-        certainty=certainty_out(claim.certainty),
+        certainty=certainty_out(claim.certainty, claim.wording),
         starting_level=claim.starting_level,
         judgements=[
             JudgementOut(domain=j.domain, judgement=j.judgement, note=j.note)

@@ -41,8 +41,12 @@ def has_caveat(
     )
 
 
-def with_quotes(relationship: Any) -> _AbstractLoad:
-    return selectinload(relationship).selectinload(Quote.source)
+def with_quotes(*path: Any) -> _AbstractLoad:
+    """Load the quotes at the end of a relationship path, with their source documents."""
+    loading = selectinload(path[0])
+    for relationship in path[1:]:
+        loading = loading.selectinload(relationship)
+    return loading.selectinload(Quote.source)
 
 
 def with_people_quotes(relationship: Any) -> _AbstractLoad:

@@ -4,12 +4,14 @@ Pure functions over small facts, so the seed loader, the editor API, the content
 tests all apply exactly the same rules.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.evidence.vocabulary import (
     CAVEAT_KIND_TERMS,
     CERTAINTY_BY_RANK,
+    CERTAINTY_HEDGES,
     CERTAINTY_RANK,
     CHILDHOOD_AND_PREGNANCY,
     JUDGEMENT_ADJUSTMENT,
@@ -17,6 +19,7 @@ from app.evidence.vocabulary import (
     OBSERVATIONAL_DESIGNS,
     RANDOMISED_DESIGNS,
     SECONDARY_SOURCE_TYPES,
+    SEVERITY_RANK,
     UNCONTROLLED_DESIGNS,
     UPGRADE_DOMAINS,
     CaveatKind,
@@ -25,6 +28,7 @@ from app.evidence.vocabulary import (
     Judgement,
     LifeStage,
     OutcomeKind,
+    RecordKind,
     Severity,
     SourceType,
     Species,
@@ -45,11 +49,37 @@ class StudyFacts:
     n_participants: int | None
     outcome_kind: OutcomeKind | None
     traceable: bool
+    record_kind: RecordKind = RecordKind.single_study
+    evidence_design: StudyDesign | None = None
+
+    @property
+    def basis(self) -> StudyDesign:
+        """The design a rating rests on: a guideline's or a body of research's best evidence."""
+        return self.evidence_design or self.design
 
 
-def starting_level(designs: Iterable[StudyDesign]) -> int:
-    """The best design behind a claim sets where its rating starts; no study at all starts at 1."""
-    return max((starting_level_of(design) for design in designs), default=1)
+@dataclass(frozen=True)
+class SourceFacts:
+    source_type: SourceType
+    commercial_interest: bool
+
+    @property
+    def commercial(self) -> bool:
+        return self.commercial_interest or self.source_type is SourceType.clinic_or_commercial
+
+
+@dataclass(frozen=True)
+class DerivedCaveat:
+    """A caveat that follows from the data, with the words and weight it is served with."""
+
+    kind: CaveatKind
+    severity: Severity
+    text: str
+
+
+def starting_level(studies: Iterable[StudyFacts]) -> int:
+    """The best evidence behind a claim sets where its rating starts; no study starts at 1."""
+    return max((starting_level_of(study.basis) for study in studies), default=1)
 
 
 def compute_certainty(
@@ -78,6 +108,27 @@ def at_least(level: Certainty, floor: Certainty) -> bool:
     return CERTAINTY_RANK[level] >= CERTAINTY_RANK[floor]
 
 
+def _has_phrase(text: str, phrase: str) -> bool:
+    return re.search(rf"\b{re.escape(phrase)}\b", text, flags=re.IGNORECASE) is not None
+
+
+def wording_problems(certainty: Certainty, wording: str) -> list[str]:
+    """The consumer sentence hedges as its certainty asks, and as no other level does."""
+    used = {
+        level
+        for level, hedges in CERTAINTY_HEDGES.items()
+        if any(_has_phrase(wording, hedge) for hedge in hedges)
+    }
+    if certainty is Certainty.high:
+        if used:
+            return [f"wording at high certainty hedges with {sorted(used)}: {wording!r}"]
+        return []
+    expected = " or ".join(repr(h) for h in CERTAINTY_HEDGES[certainty])
+    if used != {certainty}:
+        return [f"wording at {certainty} certainty must say {expected}, and only that: {wording!r}"]
+    return []
+
+
 def rests_on_secondary_sources_only(
     studies: Iterable[StudyFacts], quote_source_types: Iterable[SourceType]
 ) -> bool:
@@ -86,68 +137,120 @@ def rests_on_secondary_sources_only(
     return not any(study.traceable for study in studies) and types <= SECONDARY_SOURCE_TYPES
 
 
-def study_caveats(study: StudyFacts) -> set[CaveatKind]:
+def rests_on_commercial_sources_only(
+    studies: Iterable[StudyFacts], quoted: Iterable[SourceFacts]
+) -> bool:
+    """No traceable study, and every passage quoted for it comes from a seller of services."""
+    sources = list(quoted)
+    return (
+        bool(sources)
+        and not any(study.traceable for study in studies)
+        and all(source.commercial for source in sources)
+    )
+
+
+def derived(kind: CaveatKind) -> DerivedCaveat:
+    return DerivedCaveat(kind, default_severity(kind), default_text(kind))
+
+
+def _derived_all(kinds: Iterable[CaveatKind]) -> list[DerivedCaveat]:
+    return [derived(kind) for kind in sorted(kinds)]
+
+
+def study_caveats(study: StudyFacts) -> list[DerivedCaveat]:
     kinds: set[CaveatKind] = set()
-    if study.design in OBSERVATIONAL_DESIGNS:
+    if study.basis in OBSERVATIONAL_DESIGNS:
         kinds |= {CaveatKind.association_not_causation, CaveatKind.confounding_possible}
-    if study.n_participants is not None and study.n_participants < SMALL_SAMPLE_BELOW:
+    if (
+        study.record_kind is RecordKind.single_study
+        and study.n_participants is not None
+        and study.n_participants < SMALL_SAMPLE_BELOW
+    ):
         kinds.add(CaveatKind.small_sample)
-    if study.design in NON_HUMAN_OR_REASONING_DESIGNS or study.species not in (
+    if study.basis in NON_HUMAN_OR_REASONING_DESIGNS or study.species not in (
         Species.human,
         Species.not_applicable,
     ):
         kinds.add(CaveatKind.animal_or_lab_only)
-    if study.design in UNCONTROLLED_DESIGNS:
+    if study.basis in UNCONTROLLED_DESIGNS:
         kinds.add(CaveatKind.no_control_group)
     if study.outcome_kind in SURROGATE_OUTCOMES:
         kinds.add(CaveatKind.surrogate_outcome)
     if not study.traceable:
         kinds.add(CaveatKind.unsupported_claim)
-    return kinds
+    return _derived_all(kinds)
+
+
+def measured_surrogates_only(studies: list[StudyFacts]) -> bool:
+    """Some study measured a surrogate, and none measured something people notice."""
+    outcomes = {study.outcome_kind for study in studies}
+    return bool(outcomes & SURROGATE_OUTCOMES) and OutcomeKind.patient_oriented not in outcomes
 
 
 def claim_caveats(
-    outcome_kind: OutcomeKind,
     studies: list[StudyFacts],
-    quote_source_types: Iterable[SourceType],
+    quoted: Iterable[SourceFacts],
     overstated: bool,
-) -> set[CaveatKind]:
+) -> list[DerivedCaveat]:
+    """Caveats a claim's evidence implies; each is derived only where its wording is true."""
+    quoted = list(quoted)
     kinds: set[CaveatKind] = set()
-    designs = {study.design for study in studies}
-    if designs & OBSERVATIONAL_DESIGNS and not designs & RANDOMISED_DESIGNS:
+    bases = {study.basis for study in studies}
+    if bases & OBSERVATIONAL_DESIGNS and not bases & RANDOMISED_DESIGNS:
         kinds.add(CaveatKind.association_not_causation)
-    if len(studies) == 1:
+    single = len(studies) == 1 and studies[0].record_kind is RecordKind.single_study
+    if single:
         kinds.add(CaveatKind.single_study_unreplicated)
-    if studies and designs <= NON_HUMAN_OR_REASONING_DESIGNS:
+        if studies[0].n_participants is not None and studies[0].n_participants < SMALL_SAMPLE_BELOW:
+            kinds.add(CaveatKind.small_sample)
+    if studies and bases <= NON_HUMAN_OR_REASONING_DESIGNS:
         kinds.add(CaveatKind.animal_or_lab_only)
-    if outcome_kind in SURROGATE_OUTCOMES:
+    if measured_surrogates_only(studies):
         kinds.add(CaveatKind.surrogate_outcome)
-    if (
-        any(
-            study.n_participants is not None and study.n_participants < SMALL_SAMPLE_BELOW
-            for study in studies
-        )
-        and len(studies) == 1
-    ):
-        kinds.add(CaveatKind.small_sample)
-    if rests_on_secondary_sources_only(studies, quote_source_types):
+    if rests_on_secondary_sources_only(studies, (source.source_type for source in quoted)):
         kinds.add(CaveatKind.unsupported_claim)
+    if rests_on_commercial_sources_only(studies, quoted):
+        kinds.add(CaveatKind.commercial_interest)
     if overstated:
         kinds.add(CaveatKind.overstated_in_source)
-    return kinds
+    return _derived_all(kinds)
 
 
-def audience_caveats(life_stages: Iterable[LifeStage], topic: Topic | None) -> set[CaveatKind]:
-    """Advice for pregnancy, babies, toddlers or about supplements points to a professional."""
-    if set(life_stages) & CHILDHOOD_AND_PREGNANCY or topic is Topic.probiotics_supplements:
-        return {CaveatKind.consult_professional}
-    return set()
+# Advice that needs a professional's word, by topic: read before acting on it.
+PROFESSIONAL_TOPICS = {
+    Topic.probiotics_supplements: "Talk to a doctor or pharmacist before giving a supplement to"
+    " a baby or child, or taking one in pregnancy or alongside medicines.",
+    Topic.infant_feeding: "Talk to your child's doctor, a midwife or a nurse about feeding"
+    " decisions, especially if your baby was born early or has a health condition.",
+    Topic.mental_health_support: "If worry, low mood or physical symptoms affect daily life,"
+    " or you are concerned, talk to a doctor or another health professional.",
+}
+EVERYDAY_ADVICE_FOR_YOUNG_CHILDREN = (
+    "For babies, young children and in pregnancy, a doctor, midwife or nurse can advise on"
+    " what suits you and your child."
+)
 
 
-def source_caveats(commercial_interest: bool, source_type: SourceType) -> set[CaveatKind]:
-    if commercial_interest or source_type is SourceType.clinic_or_commercial:
-        return {CaveatKind.commercial_interest}
-    return set()
+def audience_caveats(life_stages: Iterable[LifeStage], topic: Topic) -> list[DerivedCaveat]:
+    """Supplements, infant feeding and symptoms need a professional; everyday advice for young
+    children or pregnancy points to one as information, not as a warning."""
+    kind = CaveatKind.consult_professional
+    if topic in PROFESSIONAL_TOPICS:
+        return [DerivedCaveat(kind, Severity.important, PROFESSIONAL_TOPICS[topic])]
+    if set(life_stages) & CHILDHOOD_AND_PREGNANCY:
+        return [DerivedCaveat(kind, Severity.info, EVERYDAY_ADVICE_FOR_YOUNG_CHILDREN)]
+    return []
+
+
+def source_caveats(source: SourceFacts) -> list[DerivedCaveat]:
+    return [derived(CaveatKind.commercial_interest)] if source.commercial else []
+
+
+def item_caveats(studies: list[StudyFacts], quoted: Iterable[SourceFacts]) -> list[DerivedCaveat]:
+    """An item every passage of which comes from a commercial source says so itself."""
+    if rests_on_commercial_sources_only(studies, quoted):
+        return [derived(CaveatKind.commercial_interest)]
+    return []
 
 
 DEFAULT_SEVERITY = {
@@ -162,6 +265,30 @@ DEFAULT_SEVERITY = {
     CaveatKind.inconsistent_findings: Severity.caution,
     CaveatKind.evidence_may_be_outdated: Severity.caution,
 }
+
+# On equal severity, the kind that most changes how a reader should take an item comes first.
+TOP_CAVEAT_ORDER = [
+    CaveatKind.consult_professional,
+    CaveatKind.overstated_in_source,
+    CaveatKind.unsupported_claim,
+    CaveatKind.commercial_interest,
+    CaveatKind.harms_unknown,
+    CaveatKind.inconsistent_findings,
+    CaveatKind.animal_or_lab_only,
+    CaveatKind.association_not_causation,
+    CaveatKind.surrogate_outcome,
+    CaveatKind.population_limits,
+    CaveatKind.preliminary_not_peer_reviewed,
+    CaveatKind.single_study_unreplicated,
+    CaveatKind.small_sample,
+    CaveatKind.confounding_possible,
+    CaveatKind.no_control_group,
+    CaveatKind.evidence_may_be_outdated,
+]
+
+
+def top_caveat_key(kind: CaveatKind, severity: Severity) -> tuple[int, int]:
+    return (-SEVERITY_RANK[severity], TOP_CAVEAT_ORDER.index(kind))
 
 
 def default_severity(kind: CaveatKind) -> Severity:

@@ -15,11 +15,13 @@ from pydantic import (
 )
 
 from app.evidence.vocabulary import (
+    DEFAULT_LANGUAGE,
     CaveatKind,
     CaveatOrigin,
     Certainty,
     CertaintyDomain,
     ClaimKind,
+    ClaimRole,
     Judgement,
     OutcomeKind,
     Relation,
@@ -102,6 +104,14 @@ class JudgementIn(InputModel):
 class ClaimIn(InputModel):
     slug: Slug
     text: str = Field(min_length=5, max_length=600)
+    wording: str = Field(
+        min_length=5,
+        max_length=300,
+        description="Plain consumer sentence worded at the claim's certainty: high states it;"
+        ' moderate says "probably" or "likely"; low "may"; very low "very uncertain" or'
+        ' "not known".',
+    )
+    role: ClaimRole = ClaimRole.supporting
     kind: ClaimKind
     outcome_kind: OutcomeKind
     critical: bool = True
@@ -127,6 +137,11 @@ class ContentIn(InputModel):
 
     slug: Slug
     status: Status = Status.published
+    language: str = Field(
+        default=DEFAULT_LANGUAGE,
+        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        description="BCP 47 tag of the language the item is written in.",
+    )
     last_reviewed_on: date
     next_review_due: date | None = Field(
         default=None, description="Defaults to 12 months after the last review."

@@ -7,6 +7,8 @@ by `GET /v1/vocabulary`, so clients never hard-code what a code means.
 from dataclasses import dataclass
 from enum import StrEnum
 
+DEFAULT_LANGUAGE = "en"
+
 
 @dataclass(frozen=True)
 class Term:
@@ -29,6 +31,14 @@ CERTAINTY_RANK = {
     Certainty.high: 4,
 }
 CERTAINTY_BY_RANK = {rank: level for level, rank in CERTAINTY_RANK.items()}
+
+# The words a consumer sentence must use at each level; high states the claim plainly.
+CERTAINTY_HEDGES = {
+    Certainty.high: (),
+    Certainty.moderate: ("probably", "likely"),
+    Certainty.low: ("may", "might"),
+    Certainty.very_low: ("very uncertain", "not known"),
+}
 
 CERTAINTY_TERMS = {
     Certainty.high: Term(
@@ -183,6 +193,132 @@ def starting_level_of(design: StudyDesign) -> int:
     return 1
 
 
+@dataclass(frozen=True)
+class EvidenceLevel:
+    """What a kind of evidence can and cannot show, in a reader's words."""
+
+    label: str
+    can_show: str
+    cannot_show: str
+
+
+EVIDENCE_LEVELS = {
+    StudyDesign.systematic_review_rct: EvidenceLevel(
+        "Review of randomised trials",
+        "Can show whether something causes an effect, across many trials.",
+        "Is only as good as the trials it pools.",
+    ),
+    StudyDesign.systematic_review_observational: EvidenceLevel(
+        "Review of observational studies",
+        "Shows whether a link holds up across many studies.",
+        "Cannot show cause: the studies it pools found links, not proof.",
+    ),
+    StudyDesign.rct: EvidenceLevel(
+        "Randomised trial",
+        "Can show cause, in the people studied.",
+        "May not apply to people unlike those studied; one trial can be a fluke.",
+    ),
+    StudyDesign.non_randomised_trial: EvidenceLevel(
+        "Non-randomised trial",
+        "Shows what changed in people who got an intervention.",
+        "Cannot rule out that the groups differed from the start.",
+    ),
+    StudyDesign.prospective_cohort: EvidenceLevel(
+        "Observational cohort",
+        "Shows links over time.",
+        "Cannot show cause: other differences may explain the link.",
+    ),
+    StudyDesign.retrospective_cohort: EvidenceLevel(
+        "Observational cohort (looking back)",
+        "Shows links in past records.",
+        "Cannot show cause: other differences may explain the link.",
+    ),
+    StudyDesign.case_control: EvidenceLevel(
+        "Case-control study",
+        "Shows links between an outcome and past exposures.",
+        "Cannot show cause; memories and records of the past can be biased.",
+    ),
+    StudyDesign.cross_sectional: EvidenceLevel(
+        "Cross-sectional study",
+        "Shows that two things go together at one time.",
+        "Cannot show cause, nor which came first.",
+    ),
+    StudyDesign.case_series: EvidenceLevel(
+        "Case series",
+        "Describes what happened to some people.",
+        "Cannot show cause: there is no comparison group.",
+    ),
+    StudyDesign.case_report: EvidenceLevel(
+        "Case report",
+        "Describes what happened to one person.",
+        "Cannot show cause or how common it is.",
+    ),
+    StudyDesign.animal: EvidenceLevel(
+        "Animal study",
+        "Can show how something might work, in animals.",
+        "Cannot show that it works the same way in people.",
+    ),
+    StudyDesign.in_vitro: EvidenceLevel(
+        "Laboratory study",
+        "Can show how something might work in cells or tissue.",
+        "Cannot show what happens in a living person.",
+    ),
+    StudyDesign.narrative_review: EvidenceLevel(
+        "Narrative review",
+        "Summarises research and ideas.",
+        "Is not a systematic test: its authors chose what to include.",
+    ),
+    StudyDesign.guideline: EvidenceLevel(
+        "Guideline",
+        "Shows what a health body recommends after weighing the evidence.",
+        "Is as certain as the evidence it rests on, which it rates itself.",
+    ),
+    StudyDesign.expert_opinion: EvidenceLevel(
+        "Expert opinion",
+        "Shows what an expert thinks.",
+        "Is not a test: it has not been checked in a study.",
+    ),
+    StudyDesign.unspecified: EvidenceLevel(
+        "Unnamed research",
+        "Shows only that a source says research exists.",
+        "Cannot be checked: the source does not say which research.",
+    ),
+}
+
+
+class RecordKind(StrEnum):
+    single_study = "single_study"
+    body_of_research = "body_of_research"
+    systematic_review = "systematic_review"
+    guideline = "guideline"
+
+
+RECORD_KIND_TERMS = {
+    RecordKind.single_study: Term("Single study", "One study, reported on its own."),
+    RecordKind.body_of_research: Term(
+        "Body of research",
+        'Research a document alludes to as a whole ("studies show", "previous research").',
+    ),
+    RecordKind.systematic_review: Term(
+        "Systematic review", "A review that searched for and pooled studies by a set method."
+    ),
+    RecordKind.guideline: Term(
+        "Guideline", "A recommendation by a health body that rated the evidence behind it."
+    ),
+}
+
+SYSTEMATIC_REVIEW_DESIGNS = frozenset(
+    {StudyDesign.systematic_review_rct, StudyDesign.systematic_review_observational}
+)
+
+
+def record_kind_fits_design(kind: RecordKind, design: StudyDesign) -> bool:
+    """Reviews are systematic-review designs, guidelines the guideline design, and only they."""
+    if kind is RecordKind.guideline or design is StudyDesign.guideline:
+        return kind is RecordKind.guideline and design is StudyDesign.guideline
+    return (kind is RecordKind.systematic_review) == (design in SYSTEMATIC_REVIEW_DESIGNS)
+
+
 class CertaintyDomain(StrEnum):
     risk_of_bias = "risk_of_bias"
     inconsistency = "inconsistency"
@@ -299,6 +435,31 @@ CLAIM_KIND_TERMS = {
 }
 
 
+class ClaimRole(StrEnum):
+    advice = "advice"
+    gut_rationale = "gut_rationale"
+    supporting = "supporting"
+
+
+CLAIM_ROLE_TERMS = {
+    ClaimRole.advice: Term(
+        "Advice",
+        "Does following the recommendation help the outcome people care about? Sets the"
+        " recommendation's headline certainty.",
+    ),
+    ClaimRole.gut_rationale: Term(
+        "Gut-brain rationale",
+        "Is the gut-brain reason the documents give for the advice true? Rated on its own and"
+        " served beside the headline certainty.",
+    ),
+    ClaimRole.supporting: Term(
+        "Supporting claim",
+        "A further claim an item makes: a mechanism's step, a figure, a detail.",
+    ),
+}
+RECOMMENDATION_ROLES = frozenset({ClaimRole.advice, ClaimRole.gut_rationale})
+
+
 class CaveatKind(StrEnum):
     association_not_causation = "association_not_causation"
     small_sample = "small_sample"
@@ -376,8 +537,7 @@ CAVEAT_KIND_TERMS = {
         "Consult a professional",
         "Supplements, infants and young children, pregnancy, medicines, or symptoms that need"
         " care.",
-        "Talk to a doctor, midwife or health visitor before making changes, especially for"
-        " babies, young children or in pregnancy.",
+        "A doctor or other health professional can advise on what suits you or your child.",
     ),
     CaveatKind.commercial_interest: Term(
         "Commercial interest",
@@ -588,6 +748,7 @@ class Topic(StrEnum):
     sleep = "sleep"
     stress = "stress"
     mental_health_support = "mental_health_support"
+    family_routines = "family_routines"
     probiotics_supplements = "probiotics_supplements"
 
 
@@ -601,6 +762,10 @@ TOPIC_TERMS = {
     Topic.stress: Term("Stress", "Managing stress."),
     Topic.mental_health_support: Term(
         "Mental health support", "Recognising symptoms and getting help."
+    ),
+    Topic.family_routines: Term(
+        "Family routines and coping",
+        "Everyday support for children's emotional health: routines, modelling coping skills.",
     ),
     Topic.probiotics_supplements: Term(
         "Probiotics and supplements", "Probiotic, prebiotic and other supplement products."

@@ -6,13 +6,14 @@ from app.evidence.public import (
     CertaintyOut,
     ClaimOut,
     ItemRef,
+    Language,
     QuoteOut,
     ReviewOut,
     StudyRef,
-    certainty_out,
     claim_out,
     item_caveats,
     quote_out,
+    rating_out,
     recommendation_ref,
     review_out,
     study_ref,
@@ -54,8 +55,9 @@ class MechanismSummary(BaseModel):
     pathway: Pathway
     support_level: SupportLevel
     human_evidence_present: bool
-    certainty: CertaintyOut
+    certainty: CertaintyOut = Field(description="The lowest certainty of its critical claims.")
     top_caveat: CaveatOut | None
+    language: Language
     review: ReviewOut
 
 
@@ -76,11 +78,12 @@ def summary_of(item: MechanismRow, urls: Urls) -> MechanismSummary:
         pathway=item.pathway,
         support_level=item.support_level,
         human_evidence_present=item.human_evidence_present,
-        certainty=certainty_out(item.certainty),
+        certainty=rating_out(item.claims, item.certainty),
         top_caveat=top_caveat(
             item,
             [*item.caveats, *(c for claim in item.claims if claim.critical for c in claim.caveats)],
         ),
+        language=item.language,
         review=review_out(item),
     )
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime, enum_column, utcnow
-from app.evidence.vocabulary import Status
+from app.evidence.vocabulary import DEFAULT_LANGUAGE, Status
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -28,6 +28,11 @@ class ContentFields(SQLModel):
     next_review_due: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    language: str = Field(
+        default=DEFAULT_LANGUAGE,
+        max_length=16,
+        description="BCP 47 tag of the language it is written in.",
+    )
     content_hash: str | None = Field(
         default=None, max_length=64, description="Digest of the input it was last written from."
     )

@@ -13,6 +13,7 @@ from app.evidence.vocabulary import (
     Certainty,
     CertaintyDomain,
     ClaimKind,
+    ClaimRole,
     Judgement,
     OutcomeKind,
     Relation,
@@ -44,6 +45,8 @@ class Claim(SQLModel, table=True):
     mechanism_id: int | None = _owner("mechanism")
     position: int = 0
     text: str = Field(sa_type=Text)
+    wording: str = Field(sa_type=Text, description="Consumer sentence worded at its certainty.")
+    role: ClaimRole = Field(sa_type=enum_column(ClaimRole))
     kind: ClaimKind = Field(sa_type=enum_column(ClaimKind))
     outcome_kind: OutcomeKind = Field(sa_type=enum_column(OutcomeKind))
     critical: bool = Field(description="Counts towards the item's overall certainty.")
@@ -111,7 +114,13 @@ class Quote(SQLModel, table=True):
     __tablename__ = "quote"
     __table_args__ = (
         owner_check(
-            "recommendation_id", "mechanism_id", "study_id", "claim_id", "caveat_id", "person_id"
+            "recommendation_id",
+            "mechanism_id",
+            "study_id",
+            "claim_id",
+            "caveat_id",
+            "person_id",
+            "target_id",
         ),
         sa.CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),
     )
@@ -124,6 +133,7 @@ class Quote(SQLModel, table=True):
     claim_id: int | None = _owner("claim")
     caveat_id: int | None = _owner("caveat")
     person_id: int | None = _owner("person_quoted")
+    target_id: int | None = _owner("recommendation_target")
     exact: str = Field(sa_type=Text)
     start: int = Field(ge=0)
     end: int = Field(ge=1)

@@ -26,7 +26,12 @@ class Recommendation(ContentFields, table=True):
     topic: Topic = Field(sa_type=enum_column(Topic), index=True)
     strength: Strength = Field(sa_type=enum_column(Strength), index=True)
     direction: Direction = Field(sa_type=enum_column(Direction))
-    certainty: Certainty = Field(sa_type=enum_column(Certainty), index=True)
+    certainty: Certainty = Field(
+        sa_type=enum_column(Certainty), index=True, description="Of the advice itself."
+    )
+    rationale_certainty: Certainty = Field(
+        sa_type=enum_column(Certainty), description="Of the gut-brain reason given for it."
+    )
     audiences: list[Audience] = Field(sa_type=sa.JSON)
     min_age_months: int | None = Field(default=None, ge=0)
     max_age_months: int | None = Field(default=None, ge=0)
@@ -75,3 +80,9 @@ class RecommendationTarget(SQLModel, table=True):
     period: str | None = Field(default=None, max_length=40)
     times_per_period: int | None = Field(default=None, ge=1)
     duration_months: int | None = Field(default=None, ge=0)
+    study_id: int = Field(foreign_key="study.id", ondelete="RESTRICT", index=True)
+
+    study: "Study" = Relationship(sa_relationship_kwargs=RAISE)
+    quotes: list["Quote"] = Relationship(
+        sa_relationship_kwargs={**RAISE, "order_by": "Quote.id"}, cascade_delete=True
+    )

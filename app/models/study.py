@@ -4,7 +4,7 @@ from sqlalchemy import Text
 from sqlmodel import Field, Relationship
 
 from app.core.types import enum_column
-from app.evidence.vocabulary import OutcomeKind, Species, StudyDesign
+from app.evidence.vocabulary import OutcomeKind, RecordKind, Species, StudyDesign
 from app.models.base import ContentFields
 from app.models.links import (
     ClaimStudy,
@@ -27,7 +27,13 @@ class Study(ContentFields, table=True):
     __tablename__ = "study"
 
     title: str = Field(max_length=300)
+    record_kind: RecordKind = Field(sa_type=enum_column(RecordKind), index=True)
     design: StudyDesign = Field(sa_type=enum_column(StudyDesign), index=True)
+    evidence_design: StudyDesign | None = Field(
+        default=None,
+        sa_type=enum_column(StudyDesign),
+        description="For a guideline or a body of research: the best design it rests on.",
+    )
     species: Species = Field(sa_type=enum_column(Species))
     n_participants: int | None = Field(default=None, ge=0)
     population: str = Field(sa_type=Text)

@@ -6,36 +6,41 @@ from app.evidence.public import (
     CertaintyOut,
     ClaimOut,
     ItemRef,
+    Language,
     LifeStageOut,
     QuoteOut,
     ReviewOut,
     SourceRef,
     StudyRef,
-    certainty_out,
     claim_out,
     item_caveats,
     life_stages_out,
     mechanism_ref,
     quote_out,
+    rating_out,
     review_out,
     source_ref,
     study_ref,
     top_caveat,
 )
-from app.evidence.schemas import ClaimIn, InputModel, QuotedContentIn, Slug, Timestamp
+from app.evidence.schemas import ClaimIn, InputModel, QuotedContentIn, QuoteIn, Slug, Timestamp
 from app.evidence.vocabulary import (
     Audience,
     CaveatKind,
     Certainty,
+    ClaimRole,
     Direction,
     LifeStage,
     Strength,
     Topic,
 )
+from app.models import Claim, RecommendationTarget
 from app.models import Recommendation as RecommendationRow
 
 
 class TargetIn(InputModel):
+    """A figure the advice gives, with the verified evidence it comes from."""
+
     label: str = Field(max_length=200, examples=["Sleep per night"])
     min_value: float | None = Field(default=None, ge=0)
     max_value: float | None = Field(default=None, ge=0)
@@ -43,6 +48,10 @@ class TargetIn(InputModel):
     period: str | None = Field(default=None, max_length=40, examples=["night"])
     times_per_period: int | None = Field(default=None, ge=1)
     duration_months: int | None = Field(default=None, ge=0)
+    study: Slug = Field(description="The verified guideline or study the figure comes from.")
+    quote: QuoteIn | None = Field(
+        default=None, description="Where a source document states the figure, if one does."
+    )
 
 
 class RecommendationCreate(QuotedContentIn):
@@ -66,6 +75,13 @@ class RecommendationCreate(QuotedContentIn):
             raise ValueError("strength `none` goes with direction `neither`, and only with it")
         return self
 
+    @model_validator(mode="after")
+    def both_questions_rated(self) -> "RecommendationCreate":
+        for role in (ClaimRole.advice, ClaimRole.gut_rationale):
+            if not any(claim.critical and claim.role is role for claim in self.claims):
+                raise ValueError(f"a recommendation needs a critical claim with the role {role}")
+        return self
+
 
 class TargetOut(BaseModel):
     label: str
@@ -75,6 +91,22 @@ class TargetOut(BaseModel):
     period: str | None
     times_per_period: int | None
     duration_months: int | None
+    study: StudyRef = Field(description="The verified evidence the figure comes from.")
+    quote: QuoteOut | None = Field(description="Where a source document states it.")
+
+
+def target_out(target: RecommendationTarget, urls: Urls) -> TargetOut:
+    return TargetOut(
+        label=target.label,
+        min_value=target.min_value,
+        max_value=target.max_value,
+        unit=target.unit,
+        period=target.period,
+        times_per_period=target.times_per_period,
+        duration_months=target.duration_months,
+        study=study_ref(target.study, urls),
+        quote=quote_out(target.quotes[0]) if target.quotes else None,
+    )
 
 
 class RecommendationSummary(BaseModel):
@@ -85,10 +117,18 @@ class RecommendationSummary(BaseModel):
     topic: Topic
     strength: Strength
     direction: Direction
-    certainty: CertaintyOut = Field(description="The lowest certainty of its critical claims.")
+    certainty: CertaintyOut = Field(
+        description="Headline certainty: how sure we are that the advice itself helps (the"
+        " lowest certainty of its critical advice claims)."
+    )
+    gut_rationale_certainty: CertaintyOut = Field(
+        description="How sure we are of the gut-brain reason the documents give for the advice,"
+        " rated on its own claims."
+    )
     life_stages: list[LifeStageOut]
     top_caveat: CaveatOut | None = Field(description="The caveat a card must always show.")
     mechanisms: list[ItemRef]
+    language: Language
     review: ReviewOut
 
 
@@ -123,6 +163,10 @@ class RecommendationFilters(BaseModel):
     )
 
 
+def _with_role(item: RecommendationRow, role: ClaimRole) -> list[Claim]:
+    return [claim for claim in item.claims if claim.critical and claim.role is role]
+
+
 def summary_of(item: RecommendationRow, urls: Urls) -> RecommendationSummary:
     return RecommendationSummary(
         slug=item.slug,
@@ -132,13 +176,20 @@ def summary_of(item: RecommendationRow, urls: Urls) -> RecommendationSummary:
         topic=item.topic,
         strength=item.strength,
         direction=item.direction,
-        certainty=certainty_out(item.certainty),
+        certainty=rating_out(_with_role(item, ClaimRole.advice), item.certainty),
+        gut_rationale_certainty=rating_out(
+            _with_role(item, ClaimRole.gut_rationale), item.rationale_certainty
+        ),
         life_stages=life_stages_out(row.life_stage for row in item.life_stage_rows),
         top_caveat=top_caveat(
             item,
-            [*item.caveats, *(c for claim in item.claims if claim.critical for c in claim.caveats)],
+            [
+                *item.caveats,
+                *(c for claim in _with_role(item, ClaimRole.advice) for c in claim.caveats),
+            ],
         ),
         mechanisms=[mechanism_ref(mechanism, urls) for mechanism in item.mechanisms],
+        language=item.language,
         review=review_out(item),
     )
 
@@ -152,7 +203,7 @@ def detail_of(item: RecommendationRow, urls: Urls) -> Recommendation:
         audiences=item.audiences,
         min_age_months=item.min_age_months,
         max_age_months=item.max_age_months,
-        targets=[TargetOut.model_validate(target, from_attributes=True) for target in item.targets],
+        targets=[target_out(target, urls) for target in item.targets],
         research_gaps=item.research_gaps,
         claims=[claim_out(claim, urls) for claim in item.claims],
         caveats=item_caveats(item, item.caveats),

@@ -20,6 +20,7 @@ from app.models import (
     RecommendationLifeStage,
     RecommendationMechanism,
     RecommendationStudy,
+    RecommendationTarget,
     Study,
 )
 from app.recommendations.schemas import RecommendationFilters
@@ -66,7 +67,8 @@ DETAIL_LOADING = [
     selectinload(Recommendation.life_stage_rows),
     selectinload(Recommendation.mechanisms),
     selectinload(Recommendation.studies),
-    selectinload(Recommendation.targets),
+    selectinload(Recommendation.targets).selectinload(RecommendationTarget.study),
+    with_quotes(Recommendation.targets, RecommendationTarget.quotes),
     with_caveats(Recommendation.caveats),
     with_quotes(Recommendation.quotes),
     *claim_loading(Recommendation.claims),

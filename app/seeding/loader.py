@@ -20,9 +20,16 @@ from sqlmodel import Session, col, select
 
 from app.core.types import utcnow
 from app.evidence import rules
+from app.evidence.checks import source_facts
 from app.evidence.report import CHECKED_KINDS
 from app.evidence.schemas import CaveatIn, ClaimIn, ContentIn, DismissalIn, QuoteIn
-from app.evidence.vocabulary import LIFE_STAGE_AGES, CaveatKind, CaveatOrigin, Relation
+from app.evidence.vocabulary import (
+    LIFE_STAGE_AGES,
+    CaveatOrigin,
+    Certainty,
+    ClaimRole,
+    Relation,
+)
 from app.mechanisms.schemas import MechanismCreate
 from app.models import (
     Caveat,
@@ -247,7 +254,7 @@ class _Writer:
     def caveats(
         self,
         written: list[CaveatIn],
-        derived: set[CaveatKind],
+        derived: list[rules.DerivedCaveat],
         dismissed: list[DismissalIn],
         field_name: str,
         **owner: Any,
@@ -268,20 +275,23 @@ class _Writer:
             self.quotes(caveat.quotes, f"{field_name}.{index}.quotes", caveat_id=row.id)
             position += 1
         reasons = {dismissal.kind: dismissal.reason for dismissal in dismissed}
-        for kind in sorted(derived - {caveat.kind for caveat in written}):
+        written_kinds = {caveat.kind for caveat in written}
+        for rule in derived:
+            if rule.kind in written_kinds:
+                continue
             self.session.add(
                 Caveat(
-                    kind=kind,
+                    kind=rule.kind,
                     origin=CaveatOrigin.rule,
-                    severity=rules.default_severity(kind),
-                    text=rules.default_text(kind),
-                    dismissed_reason=reasons.get(kind),
+                    severity=rule.severity,
+                    text=rule.text,
+                    dismissed_reason=reasons.get(rule.kind),
                     position=position,
                     **owner,
                 )
             )
             position += 1
-        stray = set(reasons) - derived
+        stray = set(reasons) - {rule.kind for rule in derived}
         if stray:
             raise self.fail(f"{field_name}", f"dismisses caveats no rule derives: {sorted(stray)}")
 
@@ -296,10 +306,12 @@ class _Writer:
                 slug=claim.slug,
                 position=index,
                 text=claim.text,
+                wording=claim.wording,
+                role=claim.role,
                 kind=claim.kind,
                 outcome_kind=claim.outcome_kind,
                 critical=claim.critical,
-                starting_level=rules.starting_level(fact.design for fact in facts),
+                starting_level=rules.starting_level(facts),
                 certainty=claim.certainty,
                 override_reason=claim.override_reason,
                 effect_summary=claim.effect_summary,
@@ -313,11 +325,9 @@ class _Writer:
             for judgement in claim.judgements:
                 self.session.add(CertaintyJudgement(claim_id=claim_id, **judgement.model_dump()))
             self.quotes(claim.quotes, f"{where}.quotes", claim_id=claim_id)
-            source_types = {self.sources[q.source].source_type for q in claim.quotes}
             derived = rules.claim_caveats(
-                claim.outcome_kind,
                 facts,
-                source_types,
+                self._quoted(claim.quotes),
                 overstated=any(q.relation is Relation.overstates for q in claim.quotes),
             )
             self.caveats(
@@ -350,7 +360,7 @@ class _Writer:
         # Caveats go in once every source is stored: their quotes may cite any of them.
         for item, row in changed:
             self.slug = item.slug
-            derived = rules.source_caveats(item.commercial_interest, item.source_type)
+            derived = rules.source_caveats(source_facts(row))
             self.caveats(item.caveats, derived, item.dismissed_caveats, "caveats", source_id=row.id)
             self.people(item.people, row.id)
 
@@ -375,6 +385,8 @@ class _Writer:
                 n_participants=item.n_participants,
                 outcome_kind=item.outcome_kind,
                 traceable=item.traceable,
+                record_kind=item.record_kind,
+                evidence_design=item.evidence_design,
             )
             self.study_facts[item.slug] = facts
             values = item.model_dump(exclude=COMMON_FIELDS | {"life_stages", "sources"})
@@ -400,6 +412,17 @@ class _Writer:
         """Quote offsets and derived caveats depend on the documents' text and type."""
         return sorted((slug, s.sha256, str(s.source_type)) for slug, s in self.sources.items())
 
+    def _quoted(self, quotes: list[QuoteIn]) -> list[rules.SourceFacts]:
+        return [source_facts(self.sources[quote.source]) for quote in quotes]
+
+    def _item_caveats(
+        self, item: MechanismCreate | RecommendationCreate
+    ) -> list[rules.DerivedCaveat]:
+        """Caveats of the item as a whole, from all it quotes and every study its claims cite."""
+        studies = [self.study_facts[slug] for claim in item.claims for slug in claim.studies]
+        quotes = [*item.quotes, *(quote for claim in item.claims for quote in claim.quotes)]
+        return rules.item_caveats(studies, self._quoted(quotes))
+
     def _dependencies(self, item: MechanismCreate | RecommendationCreate) -> list[Any]:
         """What an item's stored form depends on beyond its own input."""
         slugs = {slug for claim in item.claims for slug in claim.studies}
@@ -413,9 +436,7 @@ class _Writer:
         for item in self.seed.items["mechanisms"]:
             self.slug = item.slug
             values = item.model_dump(exclude=COMMON_FIELDS | {"studies", "claims"})
-            values["certainty"] = rules.lowest_certainty(
-                c.certainty for c in item.claims if c.critical
-            )
+            values["certainty"] = _rating(item.claims)
             row = self.upsert(Mechanism, item, values, *self._dependencies(item))
             if row is None:
                 continue
@@ -425,7 +446,11 @@ class _Writer:
                 self.session.add(MechanismStudy(mechanism_id=mechanism_id, study_id=study_id))
             self.quotes(item.quotes, "quotes", mechanism_id=mechanism_id)
             self.caveats(
-                item.caveats, set(), item.dismissed_caveats, "caveats", mechanism_id=mechanism_id
+                item.caveats,
+                self._item_caveats(item),
+                item.dismissed_caveats,
+                "caveats",
+                mechanism_id=mechanism_id,
             )
             self.claims(item.claims, mechanism_id=mechanism_id)
 
@@ -437,9 +462,8 @@ class _Writer:
                 exclude=COMMON_FIELDS
                 | {"life_stages", "targets", "mechanisms", "studies", "claims"}
             )
-            values["certainty"] = rules.lowest_certainty(
-                c.certainty for c in item.claims if c.critical
-            )
+            values["certainty"] = _rating(item.claims, ClaimRole.advice)
+            values["rationale_certainty"] = _rating(item.claims, ClaimRole.gut_rationale)
             bounds = [LIFE_STAGE_AGES[stage] for stage in item.life_stages]
             lows = [b.min_months for b in bounds]
             highs = [b.max_months for b in bounds]
@@ -454,11 +478,16 @@ class _Writer:
                     RecommendationLifeStage(recommendation_id=rec_id, life_stage=stage)
                 )
             for position, target in enumerate(item.targets):
-                self.session.add(
-                    RecommendationTarget(
-                        recommendation_id=rec_id, position=position, **target.model_dump()
-                    )
+                target_row = RecommendationTarget(
+                    recommendation_id=rec_id,
+                    position=position,
+                    study_id=self._id_of(Study, target.study, f"targets.{position}.study"),
+                    **target.model_dump(exclude={"study", "quote"}),
                 )
+                self.session.add(target_row)
+                self.session.flush()
+                if target.quote is not None:
+                    self.quote(target.quote, f"targets.{position}.quote", target_id=target_row.id)
             for slug in item.mechanisms:
                 mechanism_id = self._id_of(Mechanism, slug, "mechanisms")
                 self.session.add(
@@ -467,7 +496,7 @@ class _Writer:
             self.quotes(item.quotes, "quotes", recommendation_id=rec_id)
             self.caveats(
                 item.caveats,
-                rules.audience_caveats(item.life_stages, item.topic),
+                [*rules.audience_caveats(item.life_stages, item.topic), *self._item_caveats(item)],
                 item.dismissed_caveats,
                 "caveats",
                 recommendation_id=rec_id,
@@ -492,6 +521,13 @@ class _Writer:
                 problems = check(row)
                 if problems:
                     raise SeedError(_file_name(kind), row.slug, "-", "; ".join(problems))
+
+
+def _rating(claims: list[ClaimIn], role: ClaimRole | None = None) -> Certainty:
+    """The lowest certainty of the critical claims (of one role, where given)."""
+    return rules.lowest_certainty(
+        claim.certainty for claim in claims if claim.critical and role in (None, claim.role)
+    )
 
 
 COMMON_FIELDS = {

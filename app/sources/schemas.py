@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field
 from app.core.urls import Urls
 from app.evidence.public import (
     CaveatOut,
+    Language,
     QuoteOut,
     ReviewOut,
     StudyRef,
@@ -65,6 +66,7 @@ class SourceSummary(BaseModel):
     published_on: date | None
     commercial_interest: bool
     top_caveat: CaveatOut | None
+    language: Language
     review: ReviewOut
 
 
@@ -99,6 +101,7 @@ def summary_of(item: SourceRow, urls: Urls) -> SourceSummary:
         published_on=item.published_on,
         commercial_interest=item.commercial_interest,
         top_caveat=top_caveat(item, item.caveats),
+        language=item.language,
         review=review_out(item),
     )
 

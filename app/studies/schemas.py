@@ -3,11 +3,14 @@ from pydantic import BaseModel, Field, model_validator
 from app.core.urls import Urls
 from app.evidence.public import (
     CaveatOut,
+    EvidenceLevelOut,
     ItemRef,
+    Language,
     LifeStageOut,
     QuoteOut,
     ReviewOut,
     SourceRef,
+    evidence_level_out,
     item_caveats,
     life_stages_out,
     mechanism_ref,
@@ -17,14 +20,28 @@ from app.evidence.public import (
     source_ref,
     top_caveat,
 )
-from app.evidence.schemas import QuotedContentIn, Slug, Timestamp
-from app.evidence.vocabulary import CaveatKind, LifeStage, OutcomeKind, Species, StudyDesign
+from app.evidence.schemas import ContentIn, QuoteIn, Slug, Timestamp
+from app.evidence.vocabulary import (
+    CaveatKind,
+    LifeStage,
+    OutcomeKind,
+    RecordKind,
+    Species,
+    StudyDesign,
+    record_kind_fits_design,
+)
 from app.models import Study as StudyRow
 
 
-class StudyCreate(QuotedContentIn):
+class StudyCreate(ContentIn):
     title: str = Field(max_length=300)
+    record_kind: RecordKind
     design: StudyDesign
+    evidence_design: StudyDesign | None = Field(
+        default=None,
+        description="For a guideline or a body of research: the best design it rests on, which"
+        " sets where the certainty of claims resting on it starts.",
+    )
     species: Species
     n_participants: int | None = Field(default=None, ge=0)
     population: str = Field(min_length=3, description="Who was studied, as the sources state.")
@@ -51,7 +68,13 @@ class StudyCreate(QuotedContentIn):
         description="The sources identify this study well enough for a reader to find it"
         " (journal, year, size, cohort); a vague reference to research is not traceable."
     )
-    sources: list[Slug] = Field(min_length=1, description="Source documents that report it.")
+    sources: list[Slug] = Field(
+        default=[],
+        description="Source documents that report it; none for evidence an editor identified.",
+    )
+    quotes: list[QuoteIn] = Field(
+        default=[], description="Where the sources describe it; needed when a source reports it."
+    )
 
     @model_validator(mode="after")
     def identifiers_need_a_publication(self) -> "StudyCreate":
@@ -59,6 +82,12 @@ class StudyCreate(QuotedContentIn):
             raise ValueError("a DOI or PMID is only stored with its verified journal record")
         if self.traceable and self.design is StudyDesign.unspecified:
             raise ValueError("research of unspecified design cannot be traceable")
+        if not record_kind_fits_design(self.record_kind, self.design):
+            raise ValueError(f"a {self.record_kind} cannot have the design {self.design}")
+        if self.sources and not self.quotes:
+            raise ValueError("a study a source reports is quoted from it")
+        if not self.sources and not (self.doi or self.pmid):
+            raise ValueError("evidence no source reports needs a verified DOI or PMID")
         return self
 
 
@@ -86,12 +115,19 @@ class StudySummary(BaseModel):
     slug: str = Field(examples=["child-gut-microbiome-cohort"])
     url: str
     title: str
+    record_kind: RecordKind = Field(
+        description="A single study, a body of research, a systematic review or a guideline."
+    )
     design: StudyDesign
+    evidence_level: EvidenceLevelOut = Field(
+        description="What this kind of evidence can and cannot show."
+    )
     species: Species
     n_participants: int | None
     life_stages: list[LifeStageOut] = Field(description="Life stages of the people studied.")
     traceable: bool = Field(description="Identified well enough for a reader to find it.")
     top_caveat: CaveatOut | None
+    language: Language
     review: ReviewOut
 
 
@@ -120,12 +156,15 @@ def summary_of(item: StudyRow, urls: Urls) -> StudySummary:
         slug=item.slug,
         url=urls.study(item.slug),
         title=item.title,
+        record_kind=item.record_kind,
         design=item.design,
+        evidence_level=evidence_level_out(item),
         species=item.species,
         n_participants=item.n_participants,
         life_stages=life_stages_out(row.life_stage for row in item.life_stage_rows),
         traceable=item.traceable,
         top_caveat=top_caveat(item, item.caveats),
+        language=item.language,
         review=review_out(item),
     )
 
