@@ -18,8 +18,13 @@ from app.evidence.vocabulary import (
     CHILDHOOD_AND_PREGNANCY,
     SECONDARY_SOURCE_TYPES,
     CaveatKind,
+    CaveatOrigin,
     Certainty,
+    ClaimRole,
     OutcomeKind,
+    RecordKind,
+    Relation,
+    Severity,
     Strength,
 )
 from app.models import (
@@ -31,6 +36,7 @@ from app.models import (
     Recommendation,
     RecommendationLifeStage,
     SourceDocument,
+    Study,
 )
 from app.seeding.loader import load_seed
 from tests.conftest import SEED_DIR
@@ -44,6 +50,30 @@ def test_seeded_content_keeps_every_rule(seeded_engine: Engine) -> None:
     assert report.items["claims"] > 0
 
 
+def test_report_flags_very_low_claims_a_verified_review_addresses(loaded: Session) -> None:
+    addressed = (
+        select(ClaimStudy.claim_id)
+        .join(Study, col(Study.id) == ClaimStudy.study_id)
+        .where(col(Study.record_kind).in_([RecordKind.systematic_review, RecordKind.guideline]))
+    )
+    claim_id = _first(
+        loaded,
+        addressed.where(
+            col(ClaimStudy.claim_id).in_(
+                select(Claim.id).where(Claim.certainty != Certainty.very_low)
+            )
+        ),
+    )
+    claim = loaded.get(Claim, claim_id)
+    assert claim is not None
+    assert not any(line.startswith(f"{claim.slug}:") for line in content_report(loaded).underrated)
+    loaded.execute(
+        sa.update(Claim).where(col(Claim.id) == claim_id).values(certainty=Certainty.very_low)
+    )
+    loaded.commit()
+    assert any(line.startswith(f"{claim.slug}:") for line in content_report(loaded).underrated)
+
+
 def test_report_command_prints_counts(
     monkeypatch: pytest.MonkeyPatch, seeded_engine: Engine
 ) -> None:
@@ -52,6 +82,7 @@ def test_report_command_prints_counts(
     assert result.exit_code == 0, result.output
     for heading in ("items", "claims by certainty", "active caveats by kind", "content rule"):
         assert heading in result.output
+    assert "regular-exercise: moderate / very_low" in result.output
 
 
 @pytest.fixture
@@ -193,6 +224,103 @@ def misstate_an_affiliation(session: Session) -> str:
     return "is not as the document states it"
 
 
+def _add_rule_caveat(session: Session, claim_id: int, kind: CaveatKind) -> None:
+    session.add(
+        Caveat(
+            claim_id=claim_id,
+            kind=kind,
+            origin=CaveatOrigin.rule,
+            severity=Severity.caution,
+            text="tampered",
+            position=99,
+        )
+    )
+
+
+def single_study_caveat_on_a_synthesis(session: Session) -> str:
+    synthesis = (
+        select(ClaimStudy.claim_id)
+        .join(Study, col(Study.id) == ClaimStudy.study_id)
+        .where(col(Study.record_kind) != RecordKind.single_study)
+    )
+    _add_rule_caveat(session, _first(session, synthesis), CaveatKind.single_study_unreplicated)
+    return "carries single_study_unreplicated, which its data do not imply"
+
+
+def surrogate_caveat_without_a_study(session: Session) -> str:
+    no_study = select(Claim.id).where(col(Claim.id).not_in(select(ClaimStudy.claim_id)))
+    _add_rule_caveat(session, _first(session, no_study), CaveatKind.surrogate_outcome)
+    return "carries surrogate_outcome, which its data do not imply"
+
+
+def overstate_a_wording(session: Session) -> str:
+    claim_id = _first(session, select(Claim.id).where(Claim.certainty == Certainty.very_low))
+    session.execute(
+        sa.update(Claim)
+        .where(col(Claim.id) == claim_id)
+        .values(wording="Regular exercise improves mood.")
+    )
+    return "wording at very_low certainty must say"
+
+
+def drop_the_gut_rationale(session: Session) -> str:
+    rec_id = _first(session, select(Recommendation.id))
+    session.execute(
+        sa.update(Claim)
+        .where(col(Claim.recommendation_id) == rec_id, Claim.role == ClaimRole.gut_rationale)
+        .values(role=ClaimRole.supporting)
+    )
+    return "has no critical claim for its gut-rationale certainty"
+
+
+def drop_the_advice(session: Session) -> str:
+    rec_id = _first(session, select(Recommendation.id))
+    session.execute(
+        sa.update(Claim)
+        .where(col(Claim.recommendation_id) == rec_id, Claim.role == ClaimRole.advice)
+        .values(critical=False)
+    )
+    return "has no critical claim for its certainty"
+
+
+def support_an_overstated_claim(session: Session) -> str:
+    overstated = select(Caveat.claim_id).where(
+        Caveat.kind == CaveatKind.overstated_in_source, col(Caveat.claim_id).is_not(None)
+    )
+    claim_id = _first(session, overstated)
+    quote_id = _first(session, select(Quote.id).where(Quote.claim_id == claim_id))
+    session.execute(
+        sa.update(Quote).where(col(Quote.id) == quote_id).values(relation=Relation.supports)
+    )
+    return "is marked overstated, yet a quote"
+
+
+def take_a_target_from_an_overstatement(session: Session) -> str:
+    quote_id = _first(session, select(Quote.id).where(col(Quote.target_id).is_not(None)))
+    session.execute(
+        sa.update(Quote).where(col(Quote.id) == quote_id).values(relation=Relation.overstates)
+    )
+    return "is taken from a quote marked overstates"
+
+
+def unverify_an_identifier(session: Session) -> str:
+    study_id = _first(session, select(Study.id).where(col(Study.pmid).is_not(None)))
+    session.execute(
+        sa.update(Study).where(col(Study.id) == study_id).values(identification_note="checked")
+    )
+    return "is not named in the note on how it was verified"
+
+
+def mislabel_a_guideline(session: Session) -> str:
+    study_id = _first(session, select(Study.id).where(Study.record_kind == RecordKind.guideline))
+    session.execute(
+        sa.update(Study)
+        .where(col(Study.id) == study_id)
+        .values(record_kind=RecordKind.single_study)
+    )
+    return "cannot have the design guideline"
+
+
 TAMPERING: list[Callable[[Session], str]] = [
     shift_a_quote,
     overrate_a_claim,
@@ -204,6 +332,15 @@ TAMPERING: list[Callable[[Session], str]] = [
     unquote_an_item,
     unquote_a_claim,
     misstate_an_affiliation,
+    single_study_caveat_on_a_synthesis,
+    surrogate_caveat_without_a_study,
+    overstate_a_wording,
+    drop_the_gut_rationale,
+    drop_the_advice,
+    support_an_overstated_claim,
+    take_a_target_from_an_overstatement,
+    unverify_an_identifier,
+    mislabel_a_guideline,
 ]
 
 

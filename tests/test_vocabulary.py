@@ -14,6 +14,8 @@ SECTIONS: dict[str, type[StrEnum]] = {
     "judgements": v.Judgement,
     "outcome_kinds": v.OutcomeKind,
     "claim_kinds": v.ClaimKind,
+    "claim_roles": v.ClaimRole,
+    "record_kinds": v.RecordKind,
     "caveat_kinds": v.CaveatKind,
     "caveat_origins": v.CaveatOrigin,
     "severities": v.Severity,
@@ -81,3 +83,11 @@ def test_study_designs_carry_starting_levels(
     assert levels["prospective_cohort"] == 2
     assert levels["animal"] == 1
     assert levels["unspecified"] == 1
+
+
+def test_every_study_design_says_what_it_can_and_cannot_show(
+    vocabulary: dict[str, list[dict[str, object]]],
+) -> None:
+    designs = vocabulary["study_designs"]
+    assert {t["code"] for t in designs} == set(v.StudyDesign)
+    assert all(t["can_show"] and t["cannot_show"] for t in designs)

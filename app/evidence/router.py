@@ -23,6 +23,8 @@ class LifeStageTerm(TermOut):
 
 class StudyDesignTerm(TermOut):
     starting_level: int = Field(description="Where certainty starts for evidence of this design.")
+    can_show: str = Field(description="What evidence of this design can show, for readers.")
+    cannot_show: str = Field(description="What it cannot show.")
 
 
 class Vocabulary(BaseModel):
@@ -34,6 +36,8 @@ class Vocabulary(BaseModel):
     judgements: list[TermOut]
     outcome_kinds: list[TermOut]
     claim_kinds: list[TermOut]
+    claim_roles: list[TermOut]
+    record_kinds: list[TermOut]
     caveat_kinds: list[TermOut]
     caveat_origins: list[TermOut]
     severities: list[TermOut]
@@ -69,7 +73,10 @@ def get_vocabulary() -> Vocabulary:
         directions=_terms(v.DIRECTION_TERMS),
         study_designs=[
             StudyDesignTerm(
-                **term.model_dump(), starting_level=v.starting_level_of(v.StudyDesign(term.code))
+                **term.model_dump(),
+                starting_level=v.starting_level_of(v.StudyDesign(term.code)),
+                can_show=v.EVIDENCE_LEVELS[v.StudyDesign(term.code)].can_show,
+                cannot_show=v.EVIDENCE_LEVELS[v.StudyDesign(term.code)].cannot_show,
             )
             for term in _terms(v.STUDY_DESIGN_TERMS)
         ],
@@ -77,6 +84,8 @@ def get_vocabulary() -> Vocabulary:
         judgements=_terms(v.JUDGEMENT_TERMS),
         outcome_kinds=_terms(v.OUTCOME_KIND_TERMS),
         claim_kinds=_terms(v.CLAIM_KIND_TERMS),
+        claim_roles=_terms(v.CLAIM_ROLE_TERMS),
+        record_kinds=_terms(v.RECORD_KIND_TERMS),
         caveat_kinds=_terms(v.CAVEAT_KIND_TERMS),
         caveat_origins=_terms(v.CAVEAT_ORIGIN_TERMS),
         severities=_terms(v.SEVERITY_TERMS),

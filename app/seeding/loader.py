@@ -445,6 +445,8 @@ class _Writer:
                 study_id = self._id_of(Study, slug, "studies")
                 self.session.add(MechanismStudy(mechanism_id=mechanism_id, study_id=study_id))
             self.quotes(item.quotes, "quotes", mechanism_id=mechanism_id)
+            # Claims first: they resolve the studies that the item's own caveats depend on.
+            self.claims(item.claims, mechanism_id=mechanism_id)
             self.caveats(
                 item.caveats,
                 self._item_caveats(item),
@@ -452,7 +454,6 @@ class _Writer:
                 "caveats",
                 mechanism_id=mechanism_id,
             )
-            self.claims(item.claims, mechanism_id=mechanism_id)
 
     def load_recommendations(self) -> None:
         self.kind = "recommendations"
@@ -494,6 +495,7 @@ class _Writer:
                     RecommendationMechanism(recommendation_id=rec_id, mechanism_id=mechanism_id)
                 )
             self.quotes(item.quotes, "quotes", recommendation_id=rec_id)
+            self.claims(item.claims, recommendation_id=rec_id)
             self.caveats(
                 item.caveats,
                 [*rules.audience_caveats(item.life_stages, item.topic), *self._item_caveats(item)],
@@ -501,7 +503,6 @@ class _Writer:
                 "caveats",
                 recommendation_id=rec_id,
             )
-            self.claims(item.claims, recommendation_id=rec_id)
             study_slugs = dict.fromkeys(
                 [*item.studies, *(s for c in item.claims for s in c.studies)]
             )
