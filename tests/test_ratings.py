@@ -67,11 +67,16 @@ def test_every_served_rating_is_worded_at_its_level(details: dict[str, Any]) -> 
         assert rules.wording_problems(Certainty(rating["code"]), rating["wording"]) == []
 
 
+def _traced(claim: dict[str, Any]) -> list[dict[str, Any]]:
+    """What research measured, and whether it stands alone, is said only of what we traced."""
+    return [study for study in claim["studies"] if study["traceable"]]
+
+
 def test_single_study_caveat_only_on_single_studies(details: dict[str, Any]) -> None:
     seen = 0
     for claim in _claims(details):
         kinds = {caveat["kind"] for caveat in claim["caveats"]}
-        records = [study["record_kind"] for study in claim["studies"]]
+        records = [study["record_kind"] for study in _traced(claim)]
         if "single_study_unreplicated" in kinds:
             seen += 1
             assert records == ["single_study"], claim["slug"]
@@ -84,7 +89,7 @@ def test_surrogate_caveat_only_where_a_study_measured_a_surrogate(details: dict[
     outcome_of = {study["slug"]: study["outcome_kind"] for study in details["studies"]}
     for claim in _claims(details):
         if "surrogate_outcome" in {caveat["kind"] for caveat in claim["caveats"]}:
-            outcomes = {outcome_of[study["slug"]] for study in claim["studies"]}
+            outcomes = {outcome_of[study["slug"]] for study in _traced(claim)}
             assert outcomes & {"surrogate", "mechanistic"}, claim["slug"]
             assert "patient_oriented" not in outcomes, claim["slug"]
 

@@ -119,6 +119,26 @@ MALFORMED: dict[str, tuple[str, Callable[[list[dict[str, Any]]], None], str]] = 
         lambda items: items[0]["claims"][0].update(studies=["no-such-study"]),
         "claims.0.studies",
     ),
+    "no gut-rationale claim": (
+        "recommendations",
+        lambda items: [claim.update(role="supporting") for claim in items[0]["claims"][1:]],
+        "-",
+    ),
+    "wording above its certainty": (
+        "recommendations",
+        lambda items: items[0]["claims"][0].update(wording="Breastfeeding protects babies."),
+        "-",
+    ),
+    "target taken from an overstatement": (
+        "recommendations",
+        lambda items: items[0]["targets"][0]["quote"].update(relation="overstates"),
+        "-",
+    ),
+    "unreported study without an identifier": (
+        "studies",
+        lambda items: [item.update(doi=None, pmid=None) for item in items if not item["sources"]],
+        "-",
+    ),
     "certainty not following judgements": (
         "recommendations",
         lambda items: items[0]["claims"][0].update(

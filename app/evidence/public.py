@@ -191,6 +191,7 @@ class StudyRef(ItemRef):
     design: StudyDesign
     record_kind: RecordKind
     evidence_level: EvidenceLevelOut
+    traceable: bool = Field(description="Identified well enough for a reader to find it.")
 
 
 class SourceRef(ItemRef):
@@ -212,6 +213,7 @@ def study_ref(item: Study, urls: Urls) -> StudyRef:
         design=item.design,
         record_kind=item.record_kind,
         evidence_level=evidence_level_out(item),
+        traceable=item.traceable,
         url=urls.study(item.slug),
     )
 

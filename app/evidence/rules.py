@@ -192,20 +192,23 @@ def claim_caveats(
     quoted: Iterable[SourceFacts],
     overstated: bool,
 ) -> list[DerivedCaveat]:
-    """Caveats a claim's evidence implies; each is derived only where its wording is true."""
+    """Caveats a claim's evidence implies; each is derived only where its wording is true.
+
+    What a study measured, and whether it stands alone, is said only of research we could trace.
+    """
     quoted = list(quoted)
     kinds: set[CaveatKind] = set()
     bases = {study.basis for study in studies}
+    traced = [study for study in studies if study.traceable]
     if bases & OBSERVATIONAL_DESIGNS and not bases & RANDOMISED_DESIGNS:
         kinds.add(CaveatKind.association_not_causation)
-    single = len(studies) == 1 and studies[0].record_kind is RecordKind.single_study
-    if single:
+    if len(traced) == 1 and traced[0].record_kind is RecordKind.single_study:
         kinds.add(CaveatKind.single_study_unreplicated)
-        if studies[0].n_participants is not None and studies[0].n_participants < SMALL_SAMPLE_BELOW:
+        if traced[0].n_participants is not None and traced[0].n_participants < SMALL_SAMPLE_BELOW:
             kinds.add(CaveatKind.small_sample)
     if studies and bases <= NON_HUMAN_OR_REASONING_DESIGNS:
         kinds.add(CaveatKind.animal_or_lab_only)
-    if measured_surrogates_only(studies):
+    if measured_surrogates_only(traced):
         kinds.add(CaveatKind.surrogate_outcome)
     if rests_on_secondary_sources_only(studies, (source.source_type for source in quoted)):
         kinds.add(CaveatKind.unsupported_claim)

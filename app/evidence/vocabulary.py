@@ -508,7 +508,8 @@ CAVEAT_KIND_TERMS = {
     CaveatKind.surrogate_outcome: Term(
         "Surrogate outcome",
         "Measured bacteria, metabolites or brain scans, not how people feel.",
-        "The research measured gut bacteria or brain scans, not symptoms people would notice.",
+        "The research measured markers in the body, such as gut bacteria or brain scans, not"
+        " symptoms people would notice.",
     ),
     CaveatKind.no_control_group: Term(
         "No comparison group",
