@@ -50,12 +50,15 @@ def test_every_code_is_defined(
         assert term["definition"]
 
 
-def test_certainty_has_consumer_wording(vocabulary: dict[str, list[dict[str, object]]]) -> None:
-    wording = {term["code"]: term["consumer_wording"] for term in vocabulary["certainty_levels"]}
-    assert wording["high"] == "X improves Y."
-    assert wording["moderate"] == "X probably improves Y."
-    assert wording["low"] == "X may improve Y."
-    assert wording["very_low"] == "It is very uncertain whether X affects Y."
+def test_certainty_says_how_to_hedge(vocabulary: dict[str, list[dict[str, object]]]) -> None:
+    """The served guidance names the hedges the wording rule checks, and no placeholder."""
+    wording = {
+        term["code"]: str(term["consumer_wording"]) for term in vocabulary["certainty_levels"]
+    }
+    assert wording["high"] == "Stated plainly, with no hedge."
+    for level, hedges in v.CERTAINTY_HEDGES.items():
+        assert all(f'"{hedge}"' in wording[level] for hedge in hedges)
+        assert " X " not in f" {wording[level]} "
 
 
 def test_every_caveat_kind_has_consumer_wording(

@@ -67,14 +67,18 @@ def rating_out(claims: Iterable[Claim], level: Certainty) -> CertaintyOut:
 
 
 class EvidenceLevelOut(BaseModel):
-    code: StudyDesign = Field(description="The design the record's evidence rests on.")
+    code: StudyDesign = Field(description="The record's design.")
     label: str = Field(examples=["Observational cohort"])
     can_show: str = Field(examples=["Shows links over time."])
     cannot_show: str = Field(
         examples=["Cannot show cause: other differences may explain the link."]
     )
+    rests_on: str | None = Field(
+        description="For a guideline or a body of research: the kind of evidence it rests on.",
+        examples=["Review of randomised trials"],
+    )
     summary: str = Field(
-        description="Label and reach in one line, for a tag.",
+        description="All of it in one line, for a tag.",
         examples=[
             "Observational cohort. Shows links over time. Cannot show cause: other differences"
             " may explain the link."
@@ -83,14 +87,16 @@ class EvidenceLevelOut(BaseModel):
 
 
 def evidence_level_out(study: Study) -> EvidenceLevelOut:
-    design = study.evidence_design or study.design
-    level = EVIDENCE_LEVELS[design]
+    level = EVIDENCE_LEVELS[study.design]
+    basis = EVIDENCE_LEVELS[study.evidence_design].label if study.evidence_design else None
+    rests_on = f" It rests on: {basis.lower()}." if basis else ""
     return EvidenceLevelOut(
-        code=design,
+        code=study.design,
         label=level.label,
         can_show=level.can_show,
         cannot_show=level.cannot_show,
-        summary=f"{level.label}. {level.can_show} {level.cannot_show}",
+        rests_on=basis,
+        summary=f"{level.label}. {level.can_show} {level.cannot_show}{rests_on}",
     )
 
 

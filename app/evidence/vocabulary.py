@@ -44,22 +44,22 @@ CERTAINTY_TERMS = {
     Certainty.high: Term(
         "High certainty",
         "Very confident that the true effect is close to the estimate.",
-        "X improves Y.",
+        "Stated plainly, with no hedge.",
     ),
     Certainty.moderate: Term(
         "Moderate certainty",
         "The true effect is likely close to the estimate but could differ substantially.",
-        "X probably improves Y.",
+        'Hedged with "probably" or "likely".',
     ),
     Certainty.low: Term(
         "Low certainty",
         "The true effect may differ substantially from the estimate.",
-        "X may improve Y.",
+        'Hedged with "may" or "might".',
     ),
     Certainty.very_low: Term(
         "Very low certainty",
         "Very uncertain: the true effect is likely to differ substantially from the estimate.",
-        "It is very uncertain whether X affects Y.",
+        'Hedged with "very uncertain" or "not known".',
     ),
 }
 
