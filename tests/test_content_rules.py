@@ -311,6 +311,17 @@ def unverify_an_identifier(session: Session) -> str:
     return "is not named in the note on how it was verified"
 
 
+def drop_commercial_interest(session: Session) -> str:
+    caveat_id = _first(
+        session,
+        select(Caveat.id).where(
+            Caveat.kind == CaveatKind.commercial_interest, col(Caveat.claim_id).is_not(None)
+        ),
+    )
+    session.execute(sa.delete(Caveat).where(col(Caveat.id) == caveat_id))
+    return "lacks commercial_interest"
+
+
 def mislabel_a_guideline(session: Session) -> str:
     study_id = _first(session, select(Study.id).where(Study.record_kind == RecordKind.guideline))
     session.execute(
@@ -341,6 +352,7 @@ TAMPERING: list[Callable[[Session], str]] = [
     take_a_target_from_an_overstatement,
     unverify_an_identifier,
     mislabel_a_guideline,
+    drop_commercial_interest,
 ]
 
 

@@ -174,3 +174,40 @@ def test_targets_rest_on_verified_evidence(details: dict[str, Any]) -> None:
     for target in targets:
         assert target["study"]["record_kind"] in {"guideline", "systematic_review", "single_study"}
         assert target["quote"] is None or target["quote"]["relation"] != "overstates"
+
+
+@pytest.mark.parametrize(
+    "pathway",
+    [
+        "serotonin",
+        "scfa",
+        "vagus_nerve",
+        "immune_inflammation",
+        "intestinal_barrier",
+        "hpa_axis_cortisol",
+        "gaba",
+        "microbial_metabolites",
+        "microbiome_composition",
+        "brain_connectivity",
+    ],
+)
+def test_every_mechanism_the_documents_name_is_findable(client: TestClient, pathway: str) -> None:
+    assert client.get(f"/v1/mechanisms?pathway={pathway}").json()["items"], pathway
+
+
+def test_claims_resting_only_on_a_commercial_source_say_so(
+    client: TestClient, details: dict[str, Any]
+) -> None:
+    commercial = {
+        source["slug"]
+        for source in walk(client, "/v1/sources?limit=100")
+        if source["commercial_interest"]
+    }
+    resting_only = [
+        claim
+        for claim in _claims(details)
+        if not _traced(claim) and {quote["source"] for quote in claim["quotes"]} <= commercial
+    ]
+    assert resting_only
+    for claim in resting_only:
+        assert "commercial_interest" in {caveat["kind"] for caveat in claim["caveats"]}
