@@ -2,17 +2,40 @@
 
 from typing import Annotated
 
+from brotli_asgi import BrotliMiddleware
 from fastapi import APIRouter, FastAPI, Path
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 
+from app.changes.router import router as changes_router
 from app.core.errors import PROBLEM_DESCRIPTIONS, NotFound, install_error_handlers
-from app.core.middleware import RequestIdMiddleware
+from app.core.http_cache import install_conditional_requests
+from app.core.middleware import (
+    EncodedRepresentationMiddleware,
+    HeadAsGetMiddleware,
+    RequestIdMiddleware,
+)
 from app.core.openapi import install_openapi, operation_id
 from app.evidence.router import router as vocabulary_router
 from app.mechanisms.router import router as mechanisms_router
 from app.recommendations.router import router as recommendations_router
+from app.search.router import router as search_router
 from app.sources.router import router as sources_router
 from app.studies.router import router as studies_router
+from app.tips.router import router as tips_router
+
+COMPRESS_FROM_BYTES = 1000
+# What browsers may read from a cross-origin response, beyond the CORS-safelisted headers.
+EXPOSED_HEADERS = [
+    "X-Request-ID",
+    "ETag",
+    "Last-Modified",
+    "Content-Language",
+    "Surrogate-Key",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Retry-After",
+]
 
 DESCRIPTION = """Evidence-tagged guidance on the gut-brain axis.
 
@@ -34,6 +57,9 @@ def create_app() -> FastAPI:
         mechanisms_router,
         studies_router,
         sources_router,
+        tips_router,
+        search_router,
+        changes_router,
         vocabulary_router,
     ):
         public.include_router(router)
@@ -56,8 +82,22 @@ def create_app() -> FastAPI:
         return f"<!doctype html><title>{code}</title><h1>{code}</h1><p>{PROBLEM_DESCRIPTIONS[code]}"
 
     install_error_handlers(app)
+    install_conditional_requests(app)
     install_openapi(app)
+    # Added innermost first: compression, then tags per coding, CORS, request ids, and HEAD
+    # outermost, so that a HEAD sees exactly the headers of its GET.
+    app.add_middleware(BrotliMiddleware, gzip_fallback=True, minimum_size=COMPRESS_FROM_BYTES)
+    app.add_middleware(EncodedRepresentationMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "If-None-Match", "If-Modified-Since", "X-Request-ID"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=86400,
+    )
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
     return app
 
 

@@ -12,6 +12,18 @@ def _url() -> str:
     return context.config.attributes.get("database_url") or get_settings().database_url
 
 
+# The full-text search index is created by raw SQL in its own migration, per database, and is
+# not on the models' metadata: leave it (and, on SQLite, the shadow tables FTS5 keeps for it)
+# out of autogenerate, which would otherwise offer to drop them.
+SEARCH_TABLES = {"search_index"} | {
+    f"search_index_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")
+}
+
+
+def _include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    return not (type_ == "table" and name in SEARCH_TABLES)
+
+
 def _refuse_empty_revisions(context_: object, revision: object, directives: list) -> None:
     script = directives[0]
     if getattr(context.config.cmd_opts, "autogenerate", False) and script.upgrade_ops.is_empty():
@@ -48,6 +60,7 @@ def _run(connection: object) -> None:
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",
         process_revision_directives=_refuse_empty_revisions,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

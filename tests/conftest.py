@@ -22,6 +22,8 @@ from sqlalchemy.engine import Engine, make_url
 _TMP = Path(tempfile.mkdtemp(prefix="gutbrain-tests-"))
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'api.db'}"
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
+# Links point at the test client's host, so tests can follow them.
+os.environ["PUBLIC_BASE_URL"] = "http://testserver"
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session  # noqa: E402

@@ -32,6 +32,10 @@ EXPECTED_OPERATION_IDS = {
     "list_sources",
     "get_source",
     "get_vocabulary",
+    "list_tips",
+    "get_daily_tip",
+    "search",
+    "list_changes",
 }
 LIST_OPERATION_IDS = {name for name in EXPECTED_OPERATION_IDS if name.startswith("list_")}
 

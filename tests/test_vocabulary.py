@@ -16,6 +16,8 @@ SECTIONS: dict[str, type[StrEnum]] = {
     "claim_kinds": v.ClaimKind,
     "claim_roles": v.ClaimRole,
     "record_kinds": v.RecordKind,
+    "item_kinds": v.ItemKind,
+    "change_kinds": v.ChangeKind,
     "caveat_kinds": v.CaveatKind,
     "caveat_origins": v.CaveatOrigin,
     "severities": v.Severity,

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         default=DEVELOPMENT_CURSOR_SECRET,
         description="Key that signs pagination cursors so clients cannot forge them.",
     )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description="Scheme, host and path prefix of every absolute URL the API hands out; never"
+        " taken from the request's Host header.",
+    )
     db_pool_size: int = Field(default=5, ge=1)
     db_echo: bool = False
 

@@ -4,10 +4,13 @@ from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.core.db import ReadSession
+from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
+from app.core.negotiation import JSON, JSON_LD, AcceptHeader, choose
 from app.core.pagination import Page, PageParamsDep
 from app.core.urls import Urls, UrlsDep
 from app.evidence.schemas import SLUG_PATTERN
@@ -19,6 +22,9 @@ LANGUAGE_HEADER = {
         "schema": {"type": "string", "example": DEFAULT_LANGUAGE},
     }
 }
+
+RESPONSE_HEADERS = {**LANGUAGE_HEADER, **CACHE_HEADERS}
+LINKED_DATA_CONTENT = {"content": {JSON_LD: {"schema": {"type": "object"}}}}
 
 
 def declare_language(response: Response, rows: Iterable[Any]) -> None:
@@ -37,7 +43,11 @@ def content_router(
     get_row: Callable[[Session, str], Any],
     summary_of: Callable[[Any, Urls], BaseModel],
     detail_of: Callable[[Any, Urls], BaseModel],
+    linked_data_of: Callable[[Any], dict[str, Any]] | None = None,
 ) -> APIRouter:
+    """`linked_data_of`, given a detail, returns its schema.org JSON-LD, served to clients whose
+    Accept header prefers `application/ld+json`."""
+    detail_types = [JSON, JSON_LD] if linked_data_of else [JSON]
     router = APIRouter(prefix=f"/{plural}", tags=[plural])
     page_model = type(f"{summary.__name__}Page", (Page[summary],), {})  # type: ignore[valid-type]
 
@@ -46,21 +56,37 @@ def content_router(
         page: PageParamsDep,
         urls: UrlsDep,
         response: Response,
+        representation: RepresentationDep,
         query: Annotated[filters, Query()],  # type: ignore[valid-type]
+        accept: AcceptHeader,
     ) -> Any:
+        representation.check(choose(accept, [JSON]))
         rows = list_rows(session, query, page.after, page.limit)
         declare_language(response, rows)
-        return page_model(**page.page(rows, lambda row: summary_of(row, urls)))
+        body = page_model(**page.page(rows, lambda row: summary_of(row, urls)))
+        representation.send(response, body.model_dump(mode="json"))
+        return body
 
     def get_item(
         session: ReadSession,
         urls: UrlsDep,
         response: Response,
+        representation: RepresentationDep,
         slug: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=100)],
+        accept: AcceptHeader,
     ) -> Any:
+        media_type = choose(accept, detail_types)
+        representation.check(media_type)
         row = get_row(session, slug)
         declare_language(response, [row])
-        return detail_of(row, urls)
+        detail = detail_of(row, urls)
+        if media_type == JSON_LD and linked_data_of is not None:
+            linked = JSONResponse(linked_data_of(detail), media_type=JSON_LD)
+            declare_language(linked, [row])
+            representation.send(linked, detail.model_dump(mode="json"))
+            return linked
+        representation.send(response, detail.model_dump(mode="json"))
+        return detail
 
     router.add_api_route(
         "",
@@ -68,7 +94,7 @@ def content_router(
         methods=["GET"],
         name=f"list_{plural}",
         response_model=page_model,
-        responses={200: {"headers": LANGUAGE_HEADER}},
+        responses={200: {"headers": RESPONSE_HEADERS}, **NOT_MODIFIED, 406: {}},
         summary=f"List published {plural}",
         description=f"Ordered by slug. Follow `next` for the following page of {plural}.",
     )
@@ -78,7 +104,15 @@ def content_router(
         methods=["GET"],
         name=f"get_{singular}",
         response_model=detail,
-        responses={200: {"headers": LANGUAGE_HEADER}},
+        responses={
+            200: {
+                "headers": RESPONSE_HEADERS,
+                **(LINKED_DATA_CONTENT if linked_data_of else {}),
+            },
+            **NOT_MODIFIED,
+            406: {},
+            410: {},
+        },
         summary=f"Get one {singular} with its evidence",
     )
     return router

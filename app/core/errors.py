@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.urls import public_url
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 logger = logging.getLogger("app.errors")
@@ -21,8 +23,11 @@ class ProblemType:
 
     not_found = "not-found"
     method_not_allowed = "method-not-allowed"
+    not_acceptable = "not-acceptable"
+    gone = "gone"
     validation_error = "validation-error"
     invalid_cursor = "invalid-cursor"
+    invalid_precondition = "invalid-precondition"
     http_error = "http-error"
     server_error = "server-error"
 
@@ -30,9 +35,14 @@ class ProblemType:
 PROBLEM_DESCRIPTIONS = {
     ProblemType.not_found: "No published resource exists at this URL.",
     ProblemType.method_not_allowed: "The resource does not support this HTTP method; see Allow.",
+    ProblemType.not_acceptable: "The resource has no representation the Accept header allows;"
+    " `detail` lists those it has.",
+    ProblemType.gone: "The item was withdrawn and is no longer published; the change feed"
+    " records when.",
     ProblemType.validation_error: "A parameter or body field is invalid; see `errors`.",
     ProblemType.invalid_cursor: "The pagination cursor was altered, expired or used with other"
     " filters. Follow `next` links as given.",
+    ProblemType.invalid_precondition: "A conditional header such as If-None-Match is malformed.",
     ProblemType.http_error: "The request could not be served.",
     ProblemType.server_error: "An unexpected error occurred; it has been logged.",
 }
@@ -78,6 +88,12 @@ class NotFound(AppError):
     title = "Not Found"
 
 
+class Gone(AppError):
+    status_code = 410
+    problem_type = ProblemType.gone
+    title = "Gone"
+
+
 class InvalidCursor(AppError):
     status_code = 400
     problem_type = ProblemType.invalid_cursor
@@ -95,7 +111,7 @@ def problem_response(
 ) -> JSONResponse:
     request_id = request.scope.get("state", {}).get("request_id")
     body: dict[str, Any] = {
-        "type": str(request.url_for("get_problem_type", code=problem_type)),
+        "type": public_url(request.app.url_path_for("get_problem_type", code=problem_type)),
         "title": title,
         "status": status,
         "instance": request.url.path,
@@ -104,7 +120,11 @@ def problem_response(
     if detail:
         body["detail"] = detail
     body.update(extensions)
-    headers = {**(headers or {}), **({"X-Request-ID": request_id} if request_id else {})}
+    headers = {
+        **(headers or {}),
+        "Cache-Control": "no-store",
+        **({"X-Request-ID": request_id} if request_id else {}),
+    }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 

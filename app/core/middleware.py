@@ -32,3 +32,50 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class HeadAsGetMiddleware:
+    """Answers HEAD wherever GET is: runs the GET and sends its headers without the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+class EncodedRepresentationMiddleware:
+    """Runs outside compression: a strong ETag names the content coding it was sent in (each
+    coding is a different representation), and Vary lists each header once."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                coding, etag = headers.get("content-encoding"), headers.get("etag")
+                if coding and etag and etag.endswith('"') and not etag.startswith("W/"):
+                    headers["ETag"] = f'{etag[:-1]}-{coding}"'
+                if "vary" in headers:
+                    tokens = [token.strip() for token in headers["vary"].split(",")]
+                    headers["Vary"] = ", ".join(dict.fromkeys(filter(None, tokens)))
+            await send(message)
+
+        await self.app(scope, receive, send_tagged)

@@ -13,6 +13,9 @@ _VALIDATION_REF = {"$ref": "#/components/schemas/ValidationProblem"}
 _DESCRIPTIONS = {
     "400": "Bad request, such as an altered or reused pagination cursor.",
     "404": "Not found, or not published.",
+    "406": "The Accept header allows no representation this resource offers.",
+    "410": "Withdrawn: the item is no longer published.",
+    "503": "A dependency did not answer in time; retry later.",
     "422": "A parameter is invalid; `errors` names each one.",
     "500": "Unexpected error; the body carries no internals.",
 }

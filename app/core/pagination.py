@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from app.core.config import get_settings
 from app.core.errors import InvalidCursor
+from app.core.urls import public_url
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -83,19 +84,24 @@ class PageParams:
             raise InvalidCursor("The cursor was issued for other filters; start again.")
         return after
 
-    def page(self, rows: list[Any], to_item: Any) -> dict[str, Any]:
-        """Build the page from up to `limit + 1` rows ordered by slug."""
+    def page(
+        self, rows: list[Any], to_item: Any, position: Any = lambda row: row.slug
+    ) -> dict[str, Any]:
+        """Build the page from up to `limit + 1` rows in `position` order (slug by default)."""
         has_more = len(rows) > self.limit
         rows = rows[: self.limit]
         next_url = None
         if has_more:
             payload = _b64(
                 json.dumps(
-                    {"after": rows[-1].slug, "filters": _filters_digest(self.request)}
+                    {"after": position(rows[-1]), "filters": _filters_digest(self.request)}
                 ).encode()
             )
             cursor = f"{payload}.{_sign(payload)}"
-            next_url = str(self.request.url.include_query_params(cursor=cursor))
+            next_url = public_url(
+                self.request.url.path,
+                str(self.request.url.include_query_params(cursor=cursor).query),
+            )
         return {"items": [to_item(row) for row in rows], "next": next_url}
 
 

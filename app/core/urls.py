@@ -1,8 +1,19 @@
-"""Absolute links to the API's own resources, so clients follow links instead of building them."""
+"""Absolute links to the API's own resources, so clients follow links instead of building them.
+
+Every absolute URL starts with the configured `PUBLIC_BASE_URL`, never with the request's Host
+header: a hostile Host must not reach a body, a header or a cache.
+"""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
+
+from app.core.config import get_settings
+
+
+def public_url(path: str, query: str = "") -> str:
+    base = get_settings().public_base_url.rstrip("/")
+    return f"{base}{path}?{query}" if query else f"{base}{path}"
 
 
 class Urls:
@@ -10,7 +21,7 @@ class Urls:
         self._request = request
 
     def _to(self, route: str, slug: str) -> str:
-        return str(self._request.url_for(route, slug=slug))
+        return public_url(self._request.app.url_path_for(route, slug=slug))
 
     def recommendation(self, slug: str) -> str:
         return self._to("get_recommendation", slug)

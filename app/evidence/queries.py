@@ -7,9 +7,15 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 from sqlmodel import Session, col, select
 
-from app.core.errors import NotFound
+from app.core.errors import Gone, NotFound
 from app.core.types import utcnow
-from app.evidence.vocabulary import CERTAINTY_RANK, PUBLIC_STATUSES, CaveatKind, Certainty
+from app.evidence.vocabulary import (
+    CERTAINTY_RANK,
+    PUBLIC_STATUSES,
+    CaveatKind,
+    Certainty,
+    Status,
+)
 from app.models import Caveat, Claim, PersonQuoted, Quote
 
 
@@ -104,5 +110,8 @@ def published_by_slug(
     query = select(model).where(model.slug == slug, is_public(model)).options(*loading)
     item = session.exec(query).first()
     if item is None:
+        withdrawn = select(model.id).where(model.slug == slug, model.status == Status.withdrawn)
+        if session.exec(withdrawn).first() is not None:
+            raise Gone(f"The {noun} '{slug}' was withdrawn; the change feed records when.")
         raise NotFound(f"No published {noun} has the slug '{slug}'.")
     return item

@@ -38,6 +38,8 @@ class Vocabulary(BaseModel):
     claim_kinds: list[TermOut]
     claim_roles: list[TermOut]
     record_kinds: list[TermOut]
+    item_kinds: list[TermOut]
+    change_kinds: list[TermOut]
     caveat_kinds: list[TermOut]
     caveat_origins: list[TermOut]
     severities: list[TermOut]
@@ -86,6 +88,8 @@ def get_vocabulary() -> Vocabulary:
         claim_kinds=_terms(v.CLAIM_KIND_TERMS),
         claim_roles=_terms(v.CLAIM_ROLE_TERMS),
         record_kinds=_terms(v.RECORD_KIND_TERMS),
+        item_kinds=_terms(v.ITEM_KIND_TERMS),
+        change_kinds=_terms(v.CHANGE_KIND_TERMS),
         caveat_kinds=_terms(v.CAVEAT_KIND_TERMS),
         caveat_origins=_terms(v.CAVEAT_ORIGIN_TERMS),
         severities=_terms(v.SEVERITY_TERMS),

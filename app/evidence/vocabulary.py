@@ -853,3 +853,44 @@ SPECIES_TERMS = {
     Species.other: Term("Other", "Another species."),
     Species.not_applicable: Term("Not applicable", "No living subjects, or not stated."),
 }
+
+
+class ItemKind(StrEnum):
+    recommendation = "recommendation"
+    mechanism = "mechanism"
+    study = "study"
+    source = "source"
+
+
+ITEM_KIND_TERMS = {
+    ItemKind.recommendation: Term("Recommendation", "What to do, for the life stages it fits."),
+    ItemKind.mechanism: Term("Mechanism", "How something may act on the gut-brain axis."),
+    ItemKind.study: Term(
+        "Study", "Evidence: a study, a review, a guideline or a body of research."
+    ),
+    ItemKind.source: Term("Source document", "A document the content was taken from."),
+}
+
+
+class ChangeKind(StrEnum):
+    created = "created"
+    updated = "updated"
+    certainty_changed = "certainty_changed"
+    withdrawn = "withdrawn"
+    review_overdue = "review_overdue"
+
+
+CHANGE_KIND_TERMS = {
+    ChangeKind.created: Term("Created", "The item was published."),
+    ChangeKind.updated: Term("Updated", "The item changed; fetch it again."),
+    ChangeKind.certainty_changed: Term(
+        "Certainty changed", "The item changed, and so did its headline certainty."
+    ),
+    ChangeKind.withdrawn: Term(
+        "Withdrawn", "The item is no longer published; its URL answers 410."
+    ),
+    ChangeKind.review_overdue: Term(
+        "Review overdue",
+        "The item's review date passed: it now carries the `evidence_may_be_outdated` caveat.",
+    ),
+}

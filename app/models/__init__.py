@@ -14,6 +14,7 @@ from app.models.links import (
 from app.models.mechanism import Mechanism
 from app.models.recommendation import Recommendation, RecommendationTarget
 from app.models.source import PersonQuoted, SourceDocument
+from app.models.state import ContentChange, ContentState
 from app.models.study import Study
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "CertaintyJudgement",
     "Claim",
     "ClaimStudy",
+    "ContentChange",
+    "ContentState",
     "ContentFields",
     "Mechanism",
     "MechanismStudy",

@@ -1,4 +1,5 @@
 from app.core.content_router import content_router
+from app.linked_data import recommendation_linked_data
 from app.recommendations import schemas, service
 
 router = content_router(
@@ -11,4 +12,5 @@ router = content_router(
     get_row=service.get_recommendation,
     summary_of=schemas.summary_of,
     detail_of=schemas.detail_of,
+    linked_data_of=recommendation_linked_data,
 )

@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from app.changes.log import bump_content_version, public_change, record_change
 from app.core.types import utcnow
 from app.evidence import rules
 from app.evidence.checks import source_facts
@@ -29,6 +30,7 @@ from app.evidence.vocabulary import (
     Certainty,
     ClaimRole,
     Relation,
+    Status,
 )
 from app.mechanisms.schemas import MechanismCreate
 from app.models import (
@@ -52,6 +54,7 @@ from app.models import (
     StudySource,
 )
 from app.recommendations.schemas import RecommendationCreate
+from app.search.index import reindex
 from app.sources.schemas import PersonIn, SourceCreate
 from app.studies.schemas import StudyCreate
 
@@ -98,11 +101,12 @@ class LoadReport:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    withdrawn: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         return ", ".join(
             f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated,"
-            f" {self.unchanged[kind]} unchanged"
+            f" {self.unchanged[kind]} unchanged, {self.withdrawn[kind]} withdrawn"
             for kind in KINDS
         )
 
@@ -173,6 +177,7 @@ class _Writer:
         self.study_facts: dict[str, rules.StudyFacts] = {}
         self.kind = ""
         self.slug = ""
+        self.changed = False
 
     def fail(self, field_name: str, message: str) -> SeedError:
         return SeedError(_file_name(self.kind), self.slug, field_name, message)
@@ -204,11 +209,13 @@ class _Writer:
             self.session.add(row)
             self.session.flush()
             self.report.created[self.kind] += 1
-        elif row.content_hash == content_hash:
+            self._changed(row, None)
+        elif row.content_hash == content_hash and row.status == item.status:
             self.report.unchanged[self.kind] += 1
             self.ids.setdefault(model, {})[item.slug] = row.id  # type: ignore[assignment]
             return None
         else:
+            was, certainty = row.status, getattr(row, "certainty", None)
             for name, value in {**values, **review}.items():
                 setattr(row, name, value)
             row.version += 1
@@ -216,8 +223,32 @@ class _Writer:
             self._clear_children(model, row.id)
             self.session.flush()
             self.report.updated[self.kind] += 1
+            self._changed(row, was, certainty != getattr(row, "certainty", None))
         self.ids.setdefault(model, {})[item.slug] = row.id  # type: ignore[assignment]
         return row
+
+    def _changed(self, row: ContentFields, was: Status | None, certainty: bool = False) -> None:
+        change = public_change(was, row.status, certainty)
+        if change is not None:
+            record_change(self.session, row, change)
+            self.changed = True
+
+    def withdraw_missing(self) -> None:
+        """An item whose slug has left the seed files is withdrawn, not deleted: its URL
+        answers 410 and the change feed says so."""
+        for kind, model, *_ in CHECKED_KINDS:
+            self.kind = kind
+            slugs = [item.slug for item in self.seed.items[kind]]
+            gone = select(model).where(
+                col(model.slug).not_in(slugs), model.status != Status.withdrawn
+            )
+            for row in self.session.exec(gone):
+                was, row.status = row.status, Status.withdrawn
+                row.version += 1
+                row.updated_at = utcnow()
+                self.report.withdrawn[kind] += 1
+                self._changed(row, was)
+        self.session.flush()
 
     def _clear_children(self, model: type[ContentFields], row_id: int) -> None:
         for column in OWNED_ROWS[model]:
@@ -550,5 +581,9 @@ def load_seed(session: Session, directory: Path) -> LoadReport:
     writer.load_studies()
     writer.load_mechanisms()
     writer.load_recommendations()
+    writer.withdraw_missing()
     writer.check()
+    if writer.changed:
+        bump_content_version(session)
+    reindex(session)
     return writer.report

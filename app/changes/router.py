@@ -1,0 +1,64 @@
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from app.changes import schemas, service
+from app.core.db import ReadSession
+from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
+from app.core.negotiation import JSON, AcceptHeader, choose
+from app.core.pagination import Page, PageParamsDep
+from app.core.urls import Urls, UrlsDep
+from app.evidence.vocabulary import ItemKind
+
+router = APIRouter(prefix="/changes", tags=["changes"])
+
+
+class ChangePage(Page[schemas.Change]):
+    pass
+
+
+def _url(urls: Urls, event: service.FeedEvent) -> str:
+    by_kind = {
+        ItemKind.recommendation: urls.recommendation,
+        ItemKind.mechanism: urls.mechanism,
+        ItemKind.study: urls.study,
+        ItemKind.source: urls.source,
+    }
+    return by_kind[event.kind](event.slug)
+
+
+@router.get(
+    "",
+    name="list_changes",
+    response_model=ChangePage,
+    responses={200: {"headers": CACHE_HEADERS}, **NOT_MODIFIED, 406: {}},
+    summary="Every public change, in commit order",
+    description="Created, updated, certainty changed, withdrawn, and review overdue (the moment"
+    " an item starts to carry `evidence_may_be_outdated`). Start without a cursor, store the"
+    " `next` link of the last page, and follow it later for what changed since; `next` is null"
+    " when you are up to date, so keep the URL of the last page you fetched.",
+)
+def list_changes(
+    session: ReadSession,
+    page: PageParamsDep,
+    urls: UrlsDep,
+    response: Response,
+    representation: RepresentationDep,
+    accept: AcceptHeader,
+) -> Any:
+    representation.check(choose(accept, [JSON]))
+    events = service.feed_page(session, page.after, page.limit)
+
+    def to_item(event: service.FeedEvent) -> schemas.Change:
+        return schemas.Change(
+            kind=event.kind,
+            slug=event.slug,
+            version=event.version,
+            change=event.change,
+            at=event.at,
+            url=_url(urls, event),
+        )
+
+    body = ChangePage(**page.page(events, to_item, position=lambda event: event.position))
+    representation.send(response, {})
+    return body

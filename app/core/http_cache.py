@@ -1,0 +1,197 @@
+"""HTTP caching for public content: a representation is a pure function of the route, its
+normalised query, the media type and the content version, so validators cost one small query
+and a matching `If-None-Match` is answered before any other work.
+
+The read-time `evidence_may_be_outdated` caveat changes what responses say as days pass without a
+write; the overdue items' count and latest due date are part of every validator, so it changes
+ETag and Last-Modified too.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from sqlmodel import Session, col, select
+
+from app.core.db import ReadSession
+from app.core.errors import AppError, ProblemType
+from app.core.types import utcnow
+from app.evidence.vocabulary import PUBLIC_STATUSES
+from app.models import ContentState, Mechanism, Recommendation, SourceDocument, Study
+from app.models.state import STATE_ROW
+
+CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
+VARY = "Accept, Accept-Encoding"
+CONTENT_MODELS = (Recommendation, Mechanism, Study, SourceDocument)
+_ENTITY_TAG = re.compile(r'^(W/)?"[\x21\x23-\x7e]*"$')
+# Content codings the compression middleware may add to a tag; equal for If-None-Match.
+_CODING_SUFFIX = re.compile(r'-(br|gzip|zstd)"$')
+
+
+def _header(description: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string"}}
+
+
+CACHE_HEADERS = {
+    "ETag": _header("Strong validator of this representation."),
+    "Last-Modified": _header("When the content last changed."),
+    "Cache-Control": _header(CACHE_CONTROL),
+    "Surrogate-Key": _header("Space-separated keys of the items shown, for CDN purges."),
+}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified since the validator the client sent."}
+}
+
+
+class MalformedPrecondition(AppError):
+    status_code = 400
+    problem_type = ProblemType.invalid_precondition
+    title = "Malformed conditional header"
+
+
+class NotModified(Exception):
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
+
+
+@dataclass(frozen=True)
+class ContentValidators:
+    version: int
+    changed_at: datetime
+    overdue: int
+    latest_due: date | None
+
+    @property
+    def last_modified(self) -> datetime:
+        """The later of the last write and the last moment an item became overdue."""
+        if self.latest_due is None:
+            return self.changed_at
+        became_overdue = datetime.combine(self.latest_due + timedelta(days=1), time(), UTC)
+        return max(self.changed_at, became_overdue)
+
+
+def read_validators(session: Session) -> ContentValidators:
+    today = utcnow().date()
+    due = sa.union_all(
+        *(
+            select(col(model.next_review_due).label("due")).where(
+                col(model.next_review_due) < today, col(model.status).in_(list(PUBLIC_STATUSES))
+            )
+            for model in CONTENT_MODELS
+        )
+    ).subquery()
+    overdue = select(sa.func.count()).select_from(due).scalar_subquery()
+    latest = select(sa.func.max(due.c.due)).select_from(due).scalar_subquery()
+    row = session.exec(
+        select(ContentState.version, ContentState.changed_at, overdue, latest).where(
+            ContentState.id == STATE_ROW
+        )
+    ).first()
+    if row is None:
+        return ContentValidators(0, datetime(2000, 1, 1, tzinfo=UTC), 0, None)
+    return ContentValidators(*row)
+
+
+def _tags(header: str) -> dict[str, str]:
+    """The client's entity tags by what they compare as: weakly, and whatever the coding."""
+    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+    if not tags or not all(tag == "*" or _ENTITY_TAG.match(tag) for tag in tags):
+        raise MalformedPrecondition(
+            'If-None-Match must be "*" or a comma-separated list of entity tags such as "abc".'
+        )
+    return {_CODING_SUFFIX.sub('"', tag.removeprefix("W/")): tag for tag in tags}
+
+
+def _not_modified_since(header: str, last_modified: datetime) -> bool:
+    """RFC 9110: an unparsable date is ignored, not an error."""
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if since.tzinfo is None:
+        return False
+    return last_modified.replace(microsecond=0) <= since
+
+
+class Representation:
+    """The validators of one response, checked before the work and sent with the result."""
+
+    def __init__(self, request: Request, session: ReadSession) -> None:
+        self.request = request
+        self.session = session
+        self.headers: dict[str, str] = {}
+
+    def check(self, media_type: str, varies_with: str = "") -> None:
+        """Raise NotModified when the client's copy is current; remember the headers to send.
+        `varies_with` names anything else the body depends on, such as today's date."""
+        validators = read_validators(self.session)
+        query = "&".join(sorted(f"{k}={v}" for k, v in self.request.query_params.multi_items()))
+        seed = f"{self.request.url.path}?{query}|{media_type}|{validators.version}|{varies_with}"
+        seed += f"|{validators.overdue}|{validators.latest_due}"
+        etag = f'"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
+        self.headers = {
+            "ETag": etag,
+            "Last-Modified": format_datetime(validators.last_modified, usegmt=True),
+            "Cache-Control": CACHE_CONTROL,
+            "Vary": VARY,
+        }
+        if_none_match = self.request.headers.get("if-none-match")
+        if if_none_match is not None:
+            tags = _tags(if_none_match)
+            if "*" in tags or etag in tags:
+                # The tag the client holds names the coding it was sent in; a 304 has no body
+                # for the compression layer to tag again.
+                raise NotModified({**self.headers, "ETag": tags.get(etag, etag)})
+        elif (since := self.request.headers.get("if-modified-since")) is not None and (
+            _not_modified_since(since, validators.last_modified)
+        ):
+            raise NotModified(self.headers)
+
+    def send(self, response: Response, body: Any) -> None:
+        response.headers.update(self.headers)
+        keys = surrogate_keys(body)
+        if keys:
+            response.headers["Surrogate-Key"] = " ".join(keys)
+
+
+RepresentationDep = Annotated[Representation, Depends()]
+
+
+def surrogate_keys(body: Any) -> list[str]:
+    """`kind/slug` of every item a body shows, found by the `slug` and `url` it carries."""
+    keys: dict[str, None] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            slug, url = value.get("slug"), value.get("url")
+            if isinstance(slug, str) and isinstance(url, str):
+                kind = url.rstrip("/").rsplit("/", 2)[-2]
+                keys[f"{kind}/{slug}"] = None
+            for child in value.values():
+                walk(child)
+        elif isinstance(value, list):
+            for child in value:
+                walk(child)
+
+    walk(body)
+    return list(keys)
+
+
+def install_conditional_requests(app: FastAPI) -> None:
+    async def not_modified(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, NotModified)
+        return Response(status_code=304, headers=exc.headers)
+
+    app.add_exception_handler(NotModified, not_modified)
+
+
+def json_with(representation: Representation, body: dict[str, Any], media_type: str) -> Response:
+    response = JSONResponse(body, media_type=media_type)
+    representation.send(response, body)
+    return response

@@ -1,0 +1,41 @@
+"""Content negotiation: the representation a client's Accept header asks for, or 406."""
+
+from typing import Annotated
+
+import mimeparse
+from fastapi import Depends, Request
+
+from app.core.errors import AppError, ProblemType
+
+JSON = "application/json"
+JSON_LD = "application/ld+json"
+
+
+class NotAcceptable(AppError):
+    status_code = 406
+    problem_type = ProblemType.not_acceptable
+    title = "Not Acceptable"
+
+
+def _accept(request: Request) -> str:
+    # OpenAPI ignores a header parameter named Accept; responses document the media types.
+    return request.headers.get("accept", "")
+
+
+AcceptHeader = Annotated[str, Depends(_accept)]
+
+
+def choose(accept: str, offered: list[str]) -> str:
+    """The offered media type the Accept header ranks highest; the first on ties."""
+    if not accept.strip():
+        return offered[0]
+    try:
+        # mimeparse prefers the last of equally ranked offers, so give it ours reversed.
+        best = mimeparse.best_match(list(reversed(offered)), accept)
+    except (ValueError, mimeparse.MimeTypeParseException):
+        best = ""
+    if not best:
+        raise NotAcceptable(
+            f"This resource is available as {', '.join(offered)}; the Accept header allows none."
+        )
+    return str(best)

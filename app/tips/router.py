@@ -1,0 +1,73 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.core.content_router import RESPONSE_HEADERS, declare_language
+from app.core.db import ReadSession
+from app.core.http_cache import NOT_MODIFIED, RepresentationDep
+from app.core.negotiation import JSON, AcceptHeader, choose
+from app.core.pagination import PageParamsDep
+from app.core.types import utcnow
+from app.core.urls import UrlsDep
+from app.tips import service
+from app.tips.schemas import CalendarDate, DailyTip, TipFilters, TipPage, daily_tip_of, tip_of
+
+router = APIRouter(prefix="/tips", tags=["tips"])
+
+
+@router.get(
+    "",
+    name="list_tips",
+    responses={200: {"headers": RESPONSE_HEADERS}, **NOT_MODIFIED, 406: {}},
+    summary="List tips for mobile cards",
+    description="One tip per published recommendation, with both its ratings and the caveat a"
+    " card must show, ordered by slug. The filters mean what they mean on"
+    " `/v1/recommendations`. Follow `next` for the following page of tips.",
+)
+def list_tips(
+    session: ReadSession,
+    page: PageParamsDep,
+    urls: UrlsDep,
+    response: Response,
+    representation: RepresentationDep,
+    accept: AcceptHeader,
+    filters: Annotated[TipFilters, Query()],
+) -> TipPage:
+    representation.check(choose(accept, [JSON]))
+    rows = service.list_tips(session, filters, page.after, page.limit)
+    declare_language(response, rows)
+    body = TipPage(**page.page(rows, lambda row: tip_of(row, urls)))
+    representation.send(response, body.model_dump(mode="json"))
+    return body
+
+
+@router.get(
+    "/daily",
+    name="get_daily_tip",
+    responses={200: {"headers": RESPONSE_HEADERS}, **NOT_MODIFIED, 404: {}, 406: {}},
+    summary="Get the tip of the day",
+    description="One tip among those the filters allow, the same for every client on a given"
+    " day: the tips in slug order, taken in turn, one a day, so each comes round within as many"
+    " days as there are tips. `404` when no tip matches the filters.",
+)
+def get_daily_tip(
+    session: ReadSession,
+    urls: UrlsDep,
+    response: Response,
+    representation: RepresentationDep,
+    accept: AcceptHeader,
+    filters: Annotated[TipFilters, Query()],
+    date: Annotated[
+        CalendarDate | None,
+        Query(
+            description="The day, as YYYY-MM-DD; today in UTC if omitted.", examples=["2026-01-31"]
+        ),
+    ] = None,
+) -> DailyTip:
+    day = date or utcnow().date()
+    representation.check(choose(accept, [JSON]), varies_with=day.isoformat())
+    row = service.daily_tip(session, filters, day)
+    declare_language(response, [row])
+    body = daily_tip_of(row, urls, day)
+    representation.send(response, body.model_dump(mode="json"))
+    return body
