@@ -85,6 +85,31 @@ def test_feed_walked_from_the_start_is_the_changes_made(
         assert client.get("/v1/recommendations").headers["etag"] != etag
 
 
+def test_a_new_headline_certainty_is_its_own_kind_of_change(
+    scratch_engine: Engine, seed_copy: Path
+) -> None:
+    _load(scratch_engine, seed_copy)
+
+    def doubt_the_advice(items: list[dict[str, Any]]) -> None:
+        advice = next(c for c in items[0]["claims"] if c.get("role") == "advice")
+        advice["judgements"].append(
+            {"domain": "imprecision", "judgement": "serious", "note": "Wide intervals."}
+        )
+        advice.update(certainty="low", wording="Breastfeeding may protect babies' health.")
+
+    edit_seed(seed_copy, "recommendations", doubt_the_advice)
+    with serving(scratch_engine) as client:
+        _, resume = _feed(client)
+        before = client.get(resume).json()["items"]
+    _load(scratch_engine, seed_copy)
+    with serving(scratch_engine) as client:
+        after = client.get(resume).json()["items"]
+        assert [(c["slug"], c["change"]) for c in after[len(before) :]] == [
+            ("breastfeed", "certainty_changed")
+        ]
+        assert client.get("/v1/recommendations/breastfeed").json()["certainty"]["code"] == "low"
+
+
 def test_a_stored_next_link_resumes_where_it_left_off(
     scratch_engine: Engine, seed_copy: Path
 ) -> None:

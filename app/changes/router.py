@@ -7,24 +7,13 @@ from app.core.db import ReadSession
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
 from app.core.pagination import Page, PageParamsDep
-from app.core.urls import Urls, UrlsDep
-from app.evidence.vocabulary import ItemKind
+from app.core.urls import UrlsDep
 
 router = APIRouter(prefix="/changes", tags=["changes"])
 
 
 class ChangePage(Page[schemas.Change]):
     pass
-
-
-def _url(urls: Urls, event: service.FeedEvent) -> str:
-    by_kind = {
-        ItemKind.recommendation: urls.recommendation,
-        ItemKind.mechanism: urls.mechanism,
-        ItemKind.study: urls.study,
-        ItemKind.source: urls.source,
-    }
-    return by_kind[event.kind](event.slug)
 
 
 @router.get(
@@ -56,7 +45,7 @@ def list_changes(
             version=event.version,
             change=event.change,
             at=event.at,
-            url=_url(urls, event),
+            url=urls.item(event.kind, event.slug),
         )
 
     body = ChangePage(**page.page(events, to_item, position=lambda event: event.position))

@@ -35,5 +35,9 @@ class Urls:
     def source(self, slug: str) -> str:
         return self._to("get_source", slug)
 
+    def item(self, kind: str, slug: str) -> str:
+        """The URL of an item named by its kind (`recommendation`, `mechanism`, ...)."""
+        return self._to(f"get_{kind}", slug)
+
 
 UrlsDep = Annotated[Urls, Depends()]

@@ -1,9 +1,11 @@
 from collections.abc import Mapping
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
+from app.core.negotiation import JSON, AcceptHeader, choose
 from app.evidence import vocabulary as v
 
 router = APIRouter(tags=["vocabulary"])
@@ -67,8 +69,17 @@ def _terms(terms: Mapping[Any, v.Term]) -> list[TermOut]:
     ]
 
 
-@router.get("/vocabulary", summary="Every coded value with its definition and wording")
-def get_vocabulary() -> Vocabulary:
+@router.get(
+    "/vocabulary",
+    summary="Every coded value with its definition and wording",
+    responses={200: {"headers": CACHE_HEADERS}, **NOT_MODIFIED, 406: {}},
+)
+def get_vocabulary(
+    response: Response, representation: RepresentationDep, accept: AcceptHeader
+) -> Vocabulary:
+    # The vocabulary changes only with a release; the content version is validator enough.
+    representation.check(choose(accept, [JSON]))
+    representation.send(response, {})
     return Vocabulary(
         certainty_levels=_terms(v.CERTAINTY_TERMS),
         strengths=_terms(v.STRENGTH_TERMS),

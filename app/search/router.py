@@ -6,7 +6,7 @@ from app.core.content_router import RESPONSE_HEADERS, declare_language
 from app.core.db import ReadSession
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
-from app.core.urls import Urls, UrlsDep
+from app.core.urls import UrlsDep
 from app.search import service
 from app.search.schemas import SearchKind, SearchResult, SearchResults
 
@@ -21,14 +21,6 @@ QUERY_PATTERN = (
 )
 
 router = APIRouter(prefix="/search", tags=["search"])
-
-
-def _url(urls: Urls, kind: SearchKind, slug: str) -> str:
-    return {
-        SearchKind.recommendation: urls.recommendation,
-        SearchKind.mechanism: urls.mechanism,
-        SearchKind.study: urls.study,
-    }[kind](slug)
 
 
 @router.get(
@@ -75,7 +67,7 @@ def search(
                 kind=hit.kind,
                 slug=hit.slug,
                 title=hit.title,
-                url=_url(urls, hit.kind, hit.slug),
+                url=urls.item(hit.kind, hit.slug),
                 snippet=hit.snippet,
                 rank=hit.rank,
                 language=hit.language,
