@@ -23,6 +23,9 @@ ENDPOINTS = [
     "/v1/mechanisms?limit=100",
     "/v1/studies?limit=100",
     "/v1/sources/news-baby-gut-mental-health",
+    "/v1/tips?limit=20",
+    "/v1/search?q=sleeping",
+    "/v1/changes?limit=100",
 ]
 
 
