@@ -13,9 +13,9 @@ RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app 
 WORKDIR /app
 
 # Dependencies first, so that code changes do not reinstall them.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 RUN mkdir app && touch app/__init__.py \
-    && pip install . \
+    && pip install -c constraints.txt . \
     && pip uninstall --yes gutbrain && rm -rf app
 
 COPY alembic.ini ./
