@@ -6,9 +6,16 @@ from brotli_asgi import BrotliMiddleware
 from fastapi import APIRouter, FastAPI, Path
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
+from app.api_docs.router import ASSETS as API_DOCS_ASSETS
+from app.api_docs.router import VENDOR_ASSETS, VENDOR_PATH
+from app.api_docs.router import router as api_docs_router
+from app.cards.router import ASSETS as CARD_ASSETS
+from app.cards.router import router as cards_router
 from app.changes.router import router as changes_router
 from app.core.errors import PROBLEM_DESCRIPTIONS, NotFound, install_error_handlers
+from app.core.html import CORE_ASSETS
 from app.core.http_cache import install_conditional_requests
 from app.core.middleware import (
     EncodedRepresentationMiddleware,
@@ -16,6 +23,7 @@ from app.core.middleware import (
     RequestIdMiddleware,
 )
 from app.core.openapi import install_openapi, operation_id
+from app.core.security_headers import SecurityHeadersMiddleware
 from app.evidence.router import router as vocabulary_router
 from app.mechanisms.router import router as mechanisms_router
 from app.recommendations.router import router as recommendations_router
@@ -50,6 +58,8 @@ def create_app() -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
     )
     public = APIRouter(prefix="/v1")
     for router in (
@@ -64,6 +74,15 @@ def create_app() -> FastAPI:
     ):
         public.include_router(router)
     app.include_router(public)
+    app.include_router(cards_router)
+    app.include_router(api_docs_router)
+    for path, directory in (
+        ("/assets/core", CORE_ASSETS),
+        ("/assets/cards", CARD_ASSETS),
+        ("/assets/api-docs", API_DOCS_ASSETS),
+        (VENDOR_PATH, VENDOR_ASSETS),
+    ):
+        app.mount(path, StaticFiles(directory=directory), name=path.removeprefix("/"))
 
     @app.get("/health", tags=["service"], summary="Liveness check", include_in_schema=False)
     def health() -> dict[str, str]:
@@ -84,8 +103,8 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     install_conditional_requests(app)
     install_openapi(app)
-    # Added innermost first: compression, then tags per coding, CORS, request ids, and HEAD
-    # outermost, so that a HEAD sees exactly the headers of its GET.
+    # Added innermost first: compression, then tags per coding, CORS, security headers, request
+    # ids, and HEAD outermost, so that a HEAD sees exactly the headers of its GET.
     app.add_middleware(BrotliMiddleware, gzip_fallback=True, minimum_size=COMPRESS_FROM_BYTES)
     app.add_middleware(EncodedRepresentationMiddleware)
     app.add_middleware(
@@ -96,6 +115,7 @@ def create_app() -> FastAPI:
         expose_headers=EXPOSED_HEADERS,
         max_age=86400,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     return app

@@ -28,6 +28,7 @@ class ProblemType:
     validation_error = "validation-error"
     invalid_cursor = "invalid-cursor"
     invalid_precondition = "invalid-precondition"
+    format_not_implemented = "format-not-implemented"
     http_error = "http-error"
     server_error = "server-error"
 
@@ -43,6 +44,8 @@ PROBLEM_DESCRIPTIONS = {
     ProblemType.invalid_cursor: "The pagination cursor was altered, expired or used with other"
     " filters. Follow `next` links as given.",
     ProblemType.invalid_precondition: "A conditional header such as If-None-Match is malformed.",
+    ProblemType.format_not_implemented: "The representation asked for, such as oEmbed's"
+    " `format=xml`, is not offered; `detail` names those that are.",
     ProblemType.http_error: "The request could not be served.",
     ProblemType.server_error: "An unexpected error occurred; it has been logged.",
 }

@@ -13,6 +13,7 @@ _VALIDATION_REF = {"$ref": "#/components/schemas/ValidationProblem"}
 _DESCRIPTIONS = {
     "400": "Bad request, such as an altered or reused pagination cursor.",
     "404": "Not found, or not published.",
+    "501": "The format asked for is not offered.",
     "406": "The Accept header allows no representation this resource offers.",
     "410": "Withdrawn: the item is no longer published.",
     "503": "A dependency did not answer in time; retry later.",
@@ -67,7 +68,9 @@ def install_openapi(app: FastAPI) -> None:
                     statuses.add("400")
                 statuses |= {code for code in responses if code[0] in "45"}
                 for status in statuses:
-                    responses[status] = _problem_response(status)
+                    # A page's error may be a page too, as a withdrawn card is.
+                    if "text/html" not in responses.get(status, {}).get("content", {}):
+                        responses[status] = _problem_response(status)
         app.openapi_schema = document
         return document
 

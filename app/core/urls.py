@@ -35,6 +35,10 @@ class Urls:
     def source(self, slug: str) -> str:
         return self._to("get_source", slug)
 
+    def card(self, kind: str, slug: str) -> str:
+        """The embeddable card page of an item; `kind` is the plural (`recommendations`, ...)."""
+        return public_url(self._request.app.url_path_for("get_card", kind=kind, slug=slug))
+
     def item(self, kind: str, slug: str) -> str:
         """The URL of an item named by its kind (`recommendation`, `mechanism`, ...)."""
         return self._to(f"get_{kind}", slug)

@@ -1,0 +1,1 @@
+"""Interactive API documentation, Swagger UI and ReDoc, served from bundled assets."""

@@ -1,0 +1,1 @@
+"""Embeddable guidance cards and their oEmbed endpoint."""
