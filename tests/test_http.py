@@ -25,6 +25,8 @@ PUBLIC_GETS = [
     "/v1/tips/daily?date=2026-01-31",
     "/v1/search?q=sleeping",
     "/v1/vocabulary",
+    "/cards/recommendations/breastfeed",
+    "/oembed?url=http%3A%2F%2Ftestserver%2Fcards%2Fmechanisms%2Fserotonin",
 ]
 CACHED = PUBLIC_GETS
 

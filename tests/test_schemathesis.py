@@ -53,7 +53,14 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     cursor = None
     if case.meta is not None and case.meta.generation.mode.is_positive and case.query:
         cursor = case.query.pop("cursor", None)
-    response = case.call_and_validate()
+    response = case.call()
+    if case.path == "/oembed" and response.status_code == 501:
+        # oEmbed 1.0 answers a format it does not offer with 501: the spec's answer, not a fault.
+        case.validate_response(response, excluded_checks=[schemathesis.checks.not_a_server_error])
+        assert (case.query or {}).get("format") != "json", response.text
+        assert response.json()["type"].endswith("/problems/format-not-implemented")
+        return
+    case.validate_response(response)
     if response.status_code == 400:
         assert_invalid_cursor(case, response)
     if cursor is not None:
