@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from app.evidence.public import CaveatOut, CertaintyOut, LifeStageOut, QuoteOut
+from app.evidence.vocabulary import SUPPORT_LEVEL_TERMS
 from app.mechanisms.schemas import Mechanism
 from app.recommendations.schemas import Recommendation
 from app.studies.schemas import Study
@@ -54,8 +55,13 @@ def _source_count(quotes: list[QuoteOut]) -> int:
     return len({quote.source for quote in quotes})
 
 
+def _quotes(item: Recommendation | Mechanism) -> list[QuoteOut]:
+    """The item's own quotes and those of its claims."""
+    return [*item.quotes, *(quote for claim in item.claims for quote in claim.quotes)]
+
+
 def recommendation_card(item: Recommendation) -> Card:
-    quotes = [*item.quotes, *(quote for claim in item.claims for quote in claim.quotes)]
+    quotes = _quotes(item)
     return Card(
         kind=CardKind.recommendations,
         kind_label="Guidance",
@@ -82,7 +88,8 @@ def recommendation_card(item: Recommendation) -> Card:
 
 
 def mechanism_card(item: Mechanism) -> Card:
-    quotes = [*item.quotes, *(quote for claim in item.claims for quote in claim.quotes)]
+    quotes = _quotes(item)
+    support = SUPPORT_LEVEL_TERMS[item.support_level]
     return Card(
         kind=CardKind.mechanisms,
         kind_label="How it may work",
@@ -90,7 +97,7 @@ def mechanism_card(item: Mechanism) -> Card:
         ratings=[Rating("Does this happen in people?", item.certainty, "certainty-badge")],
         design=None,
         top_caveat=item.top_caveat,
-        lead=item.certainty.wording,
+        lead=f"What supports it: {support.label.lower()}. {support.definition}",
         in_full_label="How it is thought to work",
         in_full=item.description,
         life_stages=[],
