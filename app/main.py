@@ -25,6 +25,8 @@ from app.core.middleware import (
 from app.core.openapi import install_openapi, operation_id
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.evidence.router import router as vocabulary_router
+from app.explore.router import ASSETS as EXPLORE_ASSETS
+from app.explore.router import router as explore_router
 from app.mechanisms.router import router as mechanisms_router
 from app.recommendations.router import router as recommendations_router
 from app.search.router import router as search_router
@@ -75,10 +77,12 @@ def create_app() -> FastAPI:
         public.include_router(router)
     app.include_router(public)
     app.include_router(cards_router)
+    app.include_router(explore_router)
     app.include_router(api_docs_router)
     for path, directory in (
         ("/assets/core", CORE_ASSETS),
         ("/assets/cards", CARD_ASSETS),
+        ("/assets/explore", EXPLORE_ASSETS),
         ("/assets/api-docs", API_DOCS_ASSETS),
         (VENDOR_PATH, VENDOR_ASSETS),
     ):

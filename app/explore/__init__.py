@@ -1,0 +1,1 @@
+"""The evidence explorer: every published item on one page, with its evidence map and graph."""
