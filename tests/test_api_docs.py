@@ -5,6 +5,8 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import html
 
+from app.api_docs.router import REDOC_CDN_LOGO, VENDOR_ASSETS
+
 BASE = "http://testserver"
 
 
@@ -33,3 +35,15 @@ def test_docs_point_at_the_openapi_document(client: TestClient) -> None:
     assert swagger.xpath("//*[@id='swagger-ui']/@data-openapi-url") == [f"{BASE}/openapi.json"]
     assert redoc.xpath("//redoc/@spec-url") == [f"{BASE}/openapi.json"]
     assert client.get("/openapi.json").json()["info"]["title"] in swagger.xpath("string(//title)")
+
+
+def test_redoc_bundle_fetches_no_logo_from_its_vendor(client: TestClient) -> None:
+    vendor = (VENDOR_ASSETS / "redoc.standalone.js").read_text(encoding="utf-8")
+    assert REDOC_CDN_LOGO in vendor
+    page = html.fromstring(client.get("/redoc").text)
+    (bundle_url,) = page.xpath("//script/@src")
+    bundle = client.get(bundle_url)
+    assert bundle.status_code == 200
+    assert bundle.headers["content-type"].startswith("text/javascript")
+    assert REDOC_CDN_LOGO not in bundle.text
+    assert len(bundle.text) == len(vendor) - len(REDOC_CDN_LOGO) + len("data:,")

@@ -30,6 +30,7 @@ CARDS = [
     "/cards/studies/child-gut-microbiome-cohort",
 ]
 WIDTHS = [280, 800]
+ESSENTIALS = ["certainty-badge", "top-caveat", "last-reviewed", "sources-link"]
 # Half a pixel for sub-pixel layout.
 TOLERANCE_PX = 0.5
 MAX_LINKS_CHECKED = 30
@@ -196,7 +197,14 @@ def test_oembed_iframe_shows_the_card_on_another_site(browser: Browser, base_url
             ),
         )
         watched.goto(EMBEDDER)
-        badge = page.frame_locator("iframe").locator("[data-testid=certainty-badge]").first
-        expect(badge).to_be_visible(timeout=WAIT_MS)
+        card = page.frame_locator("iframe")
+        expect(card.locator("[data-testid=certainty-badge]").first).to_be_visible(timeout=WAIT_MS)
         watched.screenshot("embed", 800)
         watched.assert_clean()
+        frame_box = page.locator("iframe").bounding_box()
+        assert frame_box is not None
+        # The essentials fit the embed's default size without scrolling inside it.
+        for testid in ESSENTIALS:
+            box = card.locator(f"[data-testid={testid}]").first.bounding_box()
+            assert box is not None, testid
+            assert box["y"] + box["height"] <= frame_box["y"] + frame_box["height"], testid

@@ -38,6 +38,7 @@ EXPECTED_OPERATION_IDS = {
     "list_changes",
     "get_card",
     "get_oembed",
+    "get_explorer",
 }
 LIST_OPERATION_IDS = {name for name in EXPECTED_OPERATION_IDS if name.startswith("list_")}
 

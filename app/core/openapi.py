@@ -67,7 +67,7 @@ def install_openapi(app: FastAPI) -> None:
                 if any(p["name"] == "cursor" for p in operation.get("parameters", [])):
                     statuses.add("400")
                 statuses |= {code for code in responses if code[0] in "45"}
-                for status in statuses:
+                for status in sorted(statuses):
                     # A page's error may be a page too, as a withdrawn card is.
                     if "text/html" not in responses.get(status, {}).get("content", {}):
                         responses[status] = _problem_response(status)
