@@ -170,9 +170,14 @@ class WatchedPage:
 
 
 @contextmanager
-def watched_page(browser: Browser, base_url: str, width: int) -> Iterator[WatchedPage]:
-    """A fresh context and page at this viewport width, watched from its first request."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
+def watched_page(
+    browser: Browser, base_url: str, width: int, color_scheme: Any = "light"
+) -> Iterator[WatchedPage]:
+    """A fresh context and page at this viewport width and colour scheme, watched from its
+    first request."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=color_scheme
+    )
     context.set_default_timeout(WAIT_MS)
     try:
         page = context.new_page()

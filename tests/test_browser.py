@@ -30,6 +30,8 @@ CARDS = [
     "/cards/studies/child-gut-microbiome-cohort",
 ]
 WIDTHS = [280, 800]
+# The page background of each theme in base.css, as the browser computes it.
+SCHEME_BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(21, 25, 29)"}
 ESSENTIALS = ["certainty-badge", "top-caveat", "last-reviewed", "sources-link"]
 # Half a pixel for sub-pixel layout.
 TOLERANCE_PX = 0.5
@@ -102,13 +104,18 @@ def test_card_shows_certainty_and_caveat_within_the_viewport(
             assert scroll_width <= width, f"scrolls horizontally: {scroll_width} px at {width} px"
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", [*CARDS, "/explore"])
 def test_page_has_no_serious_accessibility_violations(
-    browser: Browser, base_url: str, path: str
+    browser: Browser, base_url: str, path: str, scheme: str
 ) -> None:
-    with watched_page(browser, base_url, 800) as watched:
+    with watched_page(browser, base_url, 800, scheme) as watched:
         watched.goto(base_url + path, wait_until="networkidle")
         watched.assert_clean()
+        background = watched.page.evaluate(
+            "getComputedStyle(document.documentElement).backgroundColor"
+        )
+        assert background == SCHEME_BACKGROUNDS[scheme]
         assert_no_serious_violations(watched)
 
 
