@@ -1,8 +1,9 @@
 """Latency of the read API relative to a baseline measured in the same run.
 
-The baseline is `GET /health` (routing, middleware and serialisation, no database). Each
-endpoint is reported as a ratio to it, so the figures compare across machines. Runs against the
-database in DATABASE_URL (migrated and seeded: `gutbrain migrate && gutbrain seed`).
+The baseline is `GET /health` (routing, middleware and serialisation, no database). Each JSON
+endpoint, card and page is reported as a ratio to it, so the figures compare across machines.
+Runs against the database in DATABASE_URL (migrated and seeded: `gutbrain migrate &&
+gutbrain seed`).
 
     .venv/bin/python bench/api_latency.py [--rounds 200]
 """
@@ -10,9 +11,11 @@ database in DATABASE_URL (migrated and seeded: `gutbrain migrate && gutbrain see
 import argparse
 import statistics
 import time
+from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 
+from app.core.urls import public_url
 from app.main import app
 
 ENDPOINTS = [
@@ -26,6 +29,11 @@ ENDPOINTS = [
     "/v1/tips?limit=20",
     "/v1/search?q=sleeping",
     "/v1/changes?limit=100",
+    "/cards/recommendations/breastfeed",
+    "/cards/studies/child-gut-microbiome-cohort",
+    "/oembed?" + urlencode({"url": public_url("/cards/recommendations/breastfeed")}),
+    "/explore",
+    "/explore?life_stage=toddler&min_certainty=low",
 ]
 
 
