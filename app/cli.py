@@ -1,17 +1,22 @@
 """`gutbrain`: migrate the database, load and report on the seed content, serve the API."""
 
 import json
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, NoReturn
 
+import sqlalchemy as sa
 import typer
 import uvicorn
 from alembic import command
-from alembic.config import Config
 from sqlmodel import Session
 
-from app.core.config import PROJECT_ROOT, get_settings
+from app.core.config import get_settings
 from app.core.db import get_engine
+from app.core.errors import database_reason, is_database_unavailable
+from app.core.migrations import alembic_config
 from app.evidence.report import content_report
+from app.health.service import Readiness, database_status
 from app.main import app
 from app.seeding.loader import SeedError, load_seed
 
@@ -20,10 +25,29 @@ cli = typer.Typer(
 )
 
 
-def alembic_config(database_url: str | None = None) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["database_url"] = database_url or get_settings().database_url
-    return config
+@contextmanager
+def _migrated_database() -> Iterator[Session]:
+    """A session on a reachable database at the latest revision; otherwise one line on what is
+    wrong (the URL without its password) and exit status 1, not a traceback."""
+    engine = get_engine()
+    url = engine.url.render_as_string(hide_password=True)
+    with Session(engine) as session:
+        status = database_status(session)
+        if status.readiness is Readiness.unreachable:
+            _fail(f"cannot reach the database {url}: {status.reason}")
+        if status.readiness is Readiness.not_migrated:
+            _fail(f"the database {url} is not ready: {status.reason}")
+        try:
+            yield session
+        except sa.exc.SQLAlchemyError as error:
+            if not is_database_unavailable(error):
+                raise
+            _fail(f"lost the database {url}: {database_reason(error)}")
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
 
 
 @cli.command()
@@ -35,7 +59,7 @@ def migrate() -> None:
 @cli.command()
 def seed() -> None:
     """Load the seed content; a second run changes nothing."""
-    with Session(get_engine()) as session:
+    with _migrated_database() as session:
         try:
             report = load_seed(session, get_settings().seed_dir)
         except SeedError as error:
@@ -49,7 +73,7 @@ def seed() -> None:
 @cli.command()
 def report() -> None:
     """Print counts per kind, certainty and caveat kind, and every content rule broken."""
-    with Session(get_engine()) as session:
+    with _migrated_database() as session:
         content = content_report(session)
     typer.echo("\n".join(content.lines()))
     if content.problems:

@@ -27,6 +27,7 @@ from app.core.security_headers import SecurityHeadersMiddleware
 from app.evidence.router import router as vocabulary_router
 from app.explore.router import ASSETS as EXPLORE_ASSETS
 from app.explore.router import router as explore_router
+from app.health.router import router as health_router
 from app.mechanisms.router import router as mechanisms_router
 from app.recommendations.router import router as recommendations_router
 from app.search.router import router as search_router
@@ -79,6 +80,7 @@ def create_app() -> FastAPI:
     app.include_router(cards_router)
     app.include_router(explore_router)
     app.include_router(api_docs_router)
+    app.include_router(health_router)
     for path, directory in (
         ("/assets/core", CORE_ASSETS),
         ("/assets/cards", CARD_ASSETS),
@@ -87,10 +89,6 @@ def create_app() -> FastAPI:
         (VENDOR_PATH, VENDOR_ASSETS),
     ):
         app.mount(path, StaticFiles(directory=directory), name=path.removeprefix("/"))
-
-    @app.get("/health", tags=["service"], summary="Liveness check", include_in_schema=False)
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
 
     @app.get(
         "/problems/{code}",

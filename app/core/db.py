@@ -1,32 +1,84 @@
-"""Engine and session handling for SQLite (default) and PostgreSQL."""
+"""Engine and session handling for SQLite (default) and PostgreSQL.
 
+Every wait on the database is bounded, so that an outage answers a quick 503 instead of
+holding requests: connecting (PostgreSQL), waiting for a pooled connection, and waiting for a
+SQLite lock.
+"""
+
+import os
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from app.core.config import get_settings
+
+CONNECT_TIMEOUT_SECONDS = 3
+POOL_TIMEOUT_SECONDS = 5
+SQLITE_BUSY_SECONDS = 5
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _reopen_replaced_file(engine: Engine, path: str) -> None:
+    """An open SQLite connection keeps reading its file after the file is moved, deleted or
+    restored from a backup; a pooled connection whose file is no longer the one at `path` is
+    replaced on checkout, as a dropped PostgreSQL connection is by the pre-ping."""
+
+    def remember(_dbapi_connection: Any, record: Any) -> None:
+        record.info["file_identity"] = _file_identity(path)
+
+    def check(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("file_identity") != _file_identity(path):
+            raise sa.exc.DisconnectionError(f"{path} was replaced")
+
+    sa.event.listen(engine, "connect", remember)
+    sa.event.listen(engine, "checkout", check)
+
+
 def create_db_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+        path = parsed.database or ""
+        on_file = path not in ("", ":memory:") and not path.startswith("file:")
+        # A memory database's single-connection pool takes no timeout.
+        pooling = {"pool_timeout": POOL_TIMEOUT_SECONDS} if on_file else {}
+        engine = sa.create_engine(url, echo=echo, connect_args=connect_args, **pooling)
         sa.event.listen(engine, "connect", _set_sqlite_pragmas)
+        if on_file:
+            _reopen_replaced_file(engine, path)
         return engine
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size)
+    # Merged with the URL's own query (such as `options`); a timeout in the URL wins.
+    timeout = (
+        {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    )
+    return sa.create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args=timeout,
+    )
 
 
 @lru_cache

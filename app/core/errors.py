@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.urls import public_url
@@ -30,6 +31,7 @@ class ProblemType:
     invalid_precondition = "invalid-precondition"
     format_not_implemented = "format-not-implemented"
     http_error = "http-error"
+    service_unavailable = "service-unavailable"
     server_error = "server-error"
 
 
@@ -47,8 +49,34 @@ PROBLEM_DESCRIPTIONS = {
     ProblemType.format_not_implemented: "The representation asked for, such as oEmbed's"
     " `format=xml`, is not offered; `detail` names those that are.",
     ProblemType.http_error: "The request could not be served.",
+    ProblemType.service_unavailable: "The service cannot answer for now, usually because its"
+    " database is unreachable or its schema is not migrated; retry after the seconds in"
+    " Retry-After.",
     ProblemType.server_error: "An unexpected error occurred; it has been logged.",
 }
+
+
+RETRY_AFTER_SECONDS = 5
+# PostgreSQL SQLSTATEs for a schema older than the code: undefined table, undefined column.
+_SCHEMA_BEHIND = {"42P01", "42703"}
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """The database itself failed (down, unreachable, pool exhausted, schema missing), as
+    opposed to a query that is wrong: the first is worth retrying, the second is a bug."""
+    if isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
+        return True
+    if isinstance(error, sa_exc.DBAPIError):
+        return error.connection_invalidated or (
+            getattr(error.orig, "sqlstate", None) in _SCHEMA_BEHIND
+        )
+    return False
+
+
+def database_reason(error: BaseException) -> str:
+    """One line on why the database failed, from the driver's message when there is one."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0] if text else '-'}"
 
 
 class Problem(BaseModel):
@@ -78,6 +106,7 @@ class AppError(Exception):
     status_code = 400
     problem_type = ProblemType.http_error
     title = "Bad Request"
+    headers: Mapping[str, str] = {}
 
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
@@ -95,6 +124,13 @@ class Gone(AppError):
     status_code = 410
     problem_type = ProblemType.gone
     title = "Gone"
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    problem_type = ProblemType.service_unavailable
+    title = "Service Unavailable"
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 class InvalidCursor(AppError):
@@ -170,8 +206,25 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     return problem_response(
-        request, exc.status_code, exc.problem_type, exc.title, exc.detail, **exc.extensions
+        request,
+        exc.status_code,
+        exc.problem_type,
+        exc.title,
+        exc.detail,
+        headers=exc.headers,
+        **exc.extensions,
     )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database outage is a 503 the client may retry; any other database error is a bug and
+    is re-raised to the generic 500 handler (registered for `Exception`, it runs outermost)."""
+    if not is_database_unavailable(exc):
+        raise exc
+    request_id = request.scope.get("state", {}).get("request_id")
+    logger.warning("database unavailable, request %s: %s", request_id, database_reason(exc))
+    error = ServiceUnavailable("The database is unavailable; retry later.")
+    return await _app_error(request, error)
 
 
 async def _server_error(request: Request, exc: Exception) -> JSONResponse:
@@ -189,4 +242,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(sa_exc.DBAPIError, _database_error)
+    app.add_exception_handler(sa_exc.TimeoutError, _database_error)
     app.add_exception_handler(Exception, _server_error)
