@@ -1,6 +1,7 @@
 """Helpers for the headless-browser tests: a live server, a browser and a watched page."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -76,30 +77,34 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def live_server(database_url: str, attempts: int = 3) -> Iterator[str]:
-    """`uvicorn app.main:app` in a subprocess on a free local port; yields its base URL."""
+    """`uvicorn app.main:app` in a subprocess on a free local port; yields its base URL. Its log
+    folder is removed once the server stops; a failure quotes the logs."""
     log_dir = Path(tempfile.mkdtemp(prefix="gutbrain-live-"))
-    failures: list[str] = []
-    for attempt in range(attempts):
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "DATABASE_URL": database_url, "PUBLIC_BASE_URL": base_url}
-        log = log_dir / f"uvicorn-{attempt}.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "app.main:app"]
-                + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                cwd=ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            if _wait_until_up(process, base_url, log):
-                yield base_url
-                return
-        finally:
-            _stop(process)
-        failures.append(f"port {port}: {log.read_text(errors='replace')[-2000:]}")
+    try:
+        failures: list[str] = []
+        for attempt in range(attempts):
+            port = free_port()
+            base_url = f"http://127.0.0.1:{port}"
+            env = {**os.environ, "DATABASE_URL": database_url, "PUBLIC_BASE_URL": base_url}
+            log = log_dir / f"uvicorn-{attempt}.log"
+            with log.open("wb") as output:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "uvicorn", "app.main:app"]
+                    + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            try:
+                if _wait_until_up(process, base_url, log):
+                    yield base_url
+                    return
+            finally:
+                _stop(process)
+            failures.append(f"port {port}: {log.read_text(errors='replace')[-2000:]}")
+    finally:
+        shutil.rmtree(log_dir, ignore_errors=True)
     pytest.fail(
         f"the live server did not answer /health within {SERVER_START_SECONDS:.0f} s:\n"
         + "\n".join(failures)

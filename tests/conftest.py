@@ -1,8 +1,14 @@
 """Test databases are built by the real migrations, on SQLite or on PostgreSQL.
 
-`TEST_DATABASE_URL` picks the database (a temporary SQLite file by default). The seeded database
-that the API tests read is built once per run; tests that write get a scratch database of their
-own: a new SQLite file, or a new schema on PostgreSQL.
+`TEST_DATABASE_URL` picks the database server (a temporary SQLite file by default). On PostgreSQL
+the run creates a database of its own on that server, `gutbrain_test_<8 hex>`, and drops it at the
+end; the database the URL names is only connected to, never changed. The seeded database that the
+API tests read is built once per run; tests that write get a scratch database of their own: a new
+SQLite file, or a new schema inside the run's PostgreSQL database. The run's temporary folder is
+removed at the end.
+
+Pytest loads this file as `conftest` and tests import it again as `tests.conftest`; the folder and
+the database are made once, by the first import, and handed to the second through the environment.
 """
 
 import os
@@ -11,7 +17,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -19,8 +25,52 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import Engine, make_url
 
-_TMP = Path(tempfile.mkdtemp(prefix="gutbrain-tests-"))
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'api.db'}"
+DATABASE_PREFIX = "gutbrain_test_"
+# Set by the first import of this module, read by the second; the owner is the process that
+# made the folder and the database, the only one that removes them.
+_TMP_ENV = "GUTBRAIN_TESTS_TMP"
+_DATABASE_ENV = "GUTBRAIN_TESTS_DATABASE_URL"
+_OWNER_ENV = "GUTBRAIN_TESTS_OWNER"
+SERVER_URL = os.environ.get("TEST_DATABASE_URL") or ""
+IS_POSTGRES = SERVER_URL.startswith("postgresql")
+
+
+def _create_database(server_url: str) -> str:
+    """A new, empty database on this server, named by the run; its URL. When the server cannot
+    be reached, the URL of a database that does not exist, so `_require_reachable` reports it."""
+    name = f"{DATABASE_PREFIX}{uuid.uuid4().hex[:8]}"
+    try:
+        admin = sa.create_engine(
+            server_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 10}
+        )
+        try:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        finally:
+            admin.dispose()
+    except sa.exc.OperationalError:
+        pass
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(server_url: str, url: str) -> None:
+    name = make_url(url).database
+    if not (name or "").startswith(DATABASE_PREFIX):
+        raise ValueError(f"not a database made by this run: {name}")
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+if os.environ.get(_OWNER_ENV) != str(os.getpid()):
+    os.environ[_OWNER_ENV] = str(os.getpid())
+    os.environ[_TMP_ENV] = tempfile.mkdtemp(prefix="gutbrain-tests-")
+    os.environ[_DATABASE_ENV] = _create_database(SERVER_URL) if IS_POSTGRES else ""
+_TMP = Path(os.environ[_TMP_ENV])
+TEST_DATABASE_URL = os.environ[_DATABASE_ENV] or f"sqlite:///{_TMP / 'api.db'}"
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 # Links point at the test client's host, so tests can follow them.
 os.environ["PUBLIC_BASE_URL"] = "http://testserver"
@@ -35,7 +85,20 @@ from app.main import app  # noqa: E402
 from app.seeding.loader import load_seed  # noqa: E402
 
 SEED_DIR = get_settings().seed_dir
-IS_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Drops the run's PostgreSQL database and removes its temporary folder."""
+    if os.environ.get(_OWNER_ENV) != str(os.getpid()):
+        return
+    get_engine().dispose()
+    if IS_POSTGRES:
+        # An unreachable server never got the database; `_require_reachable` said so.
+        with suppress(sa.exc.OperationalError):
+            _drop_database(SERVER_URL, TEST_DATABASE_URL)
+    shutil.rmtree(_TMP, ignore_errors=True)
+    for name in (_OWNER_ENV, _TMP_ENV, _DATABASE_ENV):
+        os.environ.pop(name, None)
 
 
 def _require_reachable(url: str) -> None:
@@ -80,10 +143,6 @@ def seeded_engine() -> Iterator[Engine]:
     """The database the API serves in tests: migrated to head and loaded with the real seed."""
     _require_reachable(TEST_DATABASE_URL)
     engine = get_engine()
-    if IS_POSTGRES:
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
     migrate(TEST_DATABASE_URL)
     with Session(engine) as session:
         load_seed(session, SEED_DIR)
