@@ -5,7 +5,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DATABASE_URL=sqlite:////data/gutbrain.db
+    DATABASE_URL=sqlite:////data/gutbrain.db \
+    ENVIRONMENT=production \
+    FORWARDED_ALLOW_IPS=127.0.0.1
 
 RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --home-dir /app app \
     && mkdir -p /data && chown 10001:10001 /data
@@ -33,4 +35,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/livez', timeout=2)"]
 
-CMD ["sh", "-c", "gutbrain migrate && gutbrain seed && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers --timeout-graceful-shutdown 20"]
+# Migrating and seeding are a release step of their own (see the README), not part of every
+# replica's start. Uvicorn trusts X-Forwarded-* only from the addresses in FORWARDED_ALLOW_IPS.
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--timeout-graceful-shutdown", "20"]

@@ -14,6 +14,7 @@ from app.api_docs.router import router as api_docs_router
 from app.cards.router import ASSETS as CARD_ASSETS
 from app.cards.router import router as cards_router
 from app.changes.router import router as changes_router
+from app.core.config import get_settings
 from app.core.errors import PROBLEM_DESCRIPTIONS, NotFound, install_error_handlers
 from app.core.html import CORE_ASSETS
 from app.core.http_cache import install_conditional_requests
@@ -56,6 +57,9 @@ details. Lists are paginated with opaque cursors: follow `next` until it is null
 
 
 def create_app() -> FastAPI:
+    # Settings are checked at start-up, so production refuses to start on the development
+    # cursor secret instead of failing on the first paginated request.
+    get_settings()
     app = FastAPI(
         title="Gut-brain guidance API",
         version="1.0.0",

@@ -24,4 +24,13 @@ def test_dockerfile_runs_as_non_root_with_healthcheck() -> None:
     text = (PROJECT_ROOT / "Dockerfile").read_text()
     assert "\nUSER 10001" in text
     assert "HEALTHCHECK" in text
-    assert "gutbrain migrate && gutbrain seed && exec uvicorn" in text
+
+
+def test_image_serves_in_production_and_leaves_migrations_to_a_release_step() -> None:
+    text = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert "ENVIRONMENT=production" in text
+    assert "FORWARDED_ALLOW_IPS=" in text
+    (command,) = [line for line in text.splitlines() if line.startswith("CMD ")]
+    assert command.startswith('CMD ["uvicorn", "app.main:app"')
+    assert "migrate" not in command
+    assert "seed" not in command
