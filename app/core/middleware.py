@@ -55,27 +55,36 @@ class HeadAsGetMiddleware:
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
-class EncodedRepresentationMiddleware:
-    """Runs outside compression: a strong ETag names the content coding it was sent in (each
-    coding is a different representation), and Vary lists each header once."""
+class ResponseHeadersMiddleware:
+    """Edits the headers of every HTTP response on their way out; subclasses say how."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    def rewrite(self, headers: MutableHeaders) -> None:
+        raise NotImplementedError
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        async def send_tagged(message: Message) -> None:
+        async def send_rewritten(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                coding, etag = headers.get("content-encoding"), headers.get("etag")
-                if coding and etag and etag.endswith('"') and not etag.startswith("W/"):
-                    headers["ETag"] = f'{etag[:-1]}-{coding}"'
-                if "vary" in headers:
-                    tokens = [token.strip() for token in headers["vary"].split(",")]
-                    headers["Vary"] = ", ".join(dict.fromkeys(filter(None, tokens)))
+                self.rewrite(MutableHeaders(scope=message))
             await send(message)
 
-        await self.app(scope, receive, send_tagged)
+        await self.app(scope, receive, send_rewritten)
+
+
+class EncodedRepresentationMiddleware(ResponseHeadersMiddleware):
+    """Runs outside compression: a strong ETag names the content coding it was sent in (each
+    coding is a different representation), and Vary lists each header once."""
+
+    def rewrite(self, headers: MutableHeaders) -> None:
+        coding, etag = headers.get("content-encoding"), headers.get("etag")
+        if coding and etag and etag.endswith('"') and not etag.startswith("W/"):
+            headers["ETag"] = f'{etag[:-1]}-{coding}"'
+        if "vary" in headers:
+            tokens = [token.strip() for token in headers["vary"].split(",")]
+            headers["Vary"] = ", ".join(dict.fromkeys(filter(None, tokens)))

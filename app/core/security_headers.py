@@ -3,7 +3,8 @@ Content-Security-Policy; everything else gets the strictest one, which allows no
 no page to frame it."""
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.middleware import ResponseHeadersMiddleware
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 _PAGE_SOURCES = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'"
@@ -20,23 +21,10 @@ DOCS_POLICY = (
 REFERRER_POLICY = "no-referrer"
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                policy = headers.setdefault("Content-Security-Policy", API_POLICY)
-                if "frame-ancestors 'none'" in policy:
-                    headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", REFERRER_POLICY)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+class SecurityHeadersMiddleware(ResponseHeadersMiddleware):
+    def rewrite(self, headers: MutableHeaders) -> None:
+        policy = headers.setdefault("Content-Security-Policy", API_POLICY)
+        if "frame-ancestors 'none'" in policy:
+            headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", REFERRER_POLICY)
