@@ -30,6 +30,13 @@ class ProblemType:
     invalid_cursor = "invalid-cursor"
     invalid_precondition = "invalid-precondition"
     format_not_implemented = "format-not-implemented"
+    unauthorized = "unauthorized"
+    forbidden = "forbidden"
+    invalid_transition = "invalid-transition"
+    precondition_failed = "precondition-failed"
+    precondition_required = "precondition-required"
+    idempotency_key_reused = "idempotency-key-reused"
+    content_rule = "content-rule"
     http_error = "http-error"
     service_unavailable = "service-unavailable"
     server_error = "server-error"
@@ -48,6 +55,20 @@ PROBLEM_DESCRIPTIONS = {
     ProblemType.invalid_precondition: "A conditional header such as If-None-Match is malformed.",
     ProblemType.format_not_implemented: "The representation asked for, such as oEmbed's"
     " `format=xml`, is not offered; `detail` names those that are.",
+    ProblemType.unauthorized: "The editor API needs a valid, unexpired, unrevoked API key in"
+    " `Authorization: Bearer <key>`.",
+    ProblemType.forbidden: "The API key is valid but lacks the scope this operation needs;"
+    " `detail` names it.",
+    ProblemType.invalid_transition: "The item's workflow does not allow this change of status"
+    " from the one it has; `detail` lists the allowed ones.",
+    ProblemType.precondition_failed: "The item changed since the ETag sent in If-Match: fetch it"
+    " again, reapply the change and send its new ETag.",
+    ProblemType.precondition_required: "Changing an item needs If-Match with the ETag it was"
+    " read with, so that no one's change is overwritten unseen.",
+    ProblemType.idempotency_key_reused: "The Idempotency-Key was already used with a different"
+    " request; use a new key for a new request.",
+    ProblemType.content_rule: "The content breaks one or more content rules; `errors` names"
+    " each field by JSON Pointer.",
     ProblemType.http_error: "The request could not be served.",
     ProblemType.service_unavailable: "The service cannot answer for now, usually because its"
     " database is unreachable or its schema is not migrated; retry after the seconds in"
@@ -131,6 +152,43 @@ class ServiceUnavailable(AppError):
     problem_type = ProblemType.service_unavailable
     title = "Service Unavailable"
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    problem_type = ProblemType.unauthorized
+    title = "Unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="editor"'}
+
+
+class Forbidden(AppError):
+    status_code = 403
+    problem_type = ProblemType.forbidden
+    title = "Forbidden"
+
+
+class InvalidTransition(AppError):
+    status_code = 409
+    problem_type = ProblemType.invalid_transition
+    title = "Invalid status transition"
+
+
+class PreconditionFailed(AppError):
+    status_code = 412
+    problem_type = ProblemType.precondition_failed
+    title = "Precondition failed"
+
+
+class PreconditionRequired(AppError):
+    status_code = 428
+    problem_type = ProblemType.precondition_required
+    title = "Precondition required"
+
+
+class IdempotencyKeyReused(AppError):
+    status_code = 422
+    problem_type = ProblemType.idempotency_key_reused
+    title = "Idempotency-Key reused"
 
 
 class InvalidCursor(AppError):

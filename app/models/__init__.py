@@ -1,6 +1,7 @@
 """Every table model, imported so the metadata (and Alembic) sees all of them."""
 
 from app.models.base import ContentFields
+from app.models.editor import ApiKey, IdempotentResponse, Revision
 from app.models.evidence import Caveat, CertaintyJudgement, Claim, Quote
 from app.models.links import (
     ClaimStudy,
@@ -18,6 +19,9 @@ from app.models.state import ContentChange, ContentState
 from app.models.study import Study
 
 __all__ = [
+    "ApiKey",
+    "IdempotentResponse",
+    "Revision",
     "Caveat",
     "CertaintyJudgement",
     "Claim",

@@ -1,12 +1,16 @@
 """Metadata naming convention and the fields every piece of published content shares."""
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime, enum_column, utcnow
 from app.evidence.vocabulary import DEFAULT_LANGUAGE, Status
+
+# The editor name the seed loader writes under.
+SEED_EDITOR = "seed"
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -35,6 +39,12 @@ class ContentFields(SQLModel):
     )
     content_hash: str | None = Field(
         default=None, max_length=64, description="Digest of the input it was last written from."
+    )
+    document: dict[str, Any] | None = Field(
+        default=None, sa_type=sa.JSON, description="The input document it was last written from."
+    )
+    edited_by: str = Field(
+        default=SEED_EDITOR, max_length=100, description="Name of the key that wrote it last."
     )
 
 
