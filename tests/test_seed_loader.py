@@ -127,12 +127,12 @@ MALFORMED: dict[str, tuple[str, Callable[[list[dict[str, Any]]], None], str]] = 
     "wording above its certainty": (
         "recommendations",
         lambda items: items[0]["claims"][0].update(wording="Breastfeeding protects babies."),
-        "-",
+        "claims.0.wording",
     ),
     "target taken from an overstatement": (
         "recommendations",
         lambda items: items[0]["targets"][0]["quote"].update(relation="overstates"),
-        "-",
+        "targets.0.quote",
     ),
     "unreported study without an identifier": (
         "studies",
@@ -144,7 +144,7 @@ MALFORMED: dict[str, tuple[str, Callable[[list[dict[str, Any]]], None], str]] = 
         lambda items: items[0]["claims"][0].update(
             certainty="high", override_reason=None, studies=[]
         ),
-        "-",
+        "claims.0.",
     ),
 }
 

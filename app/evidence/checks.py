@@ -1,10 +1,13 @@
-"""Content rules checked against stored items, for the loader, the content report and tests.
+"""Content rules checked against stored items, for the write service, the content report and
+tests.
 
 Each check takes an item loaded with its evidence and returns the problems it finds, as
-sentences an editor can act on; an empty list means the item keeps every rule.
+sentences an editor can act on, each at the path of the input field to change; an empty list
+means the item keeps every rule.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from app.evidence import rules
 from app.evidence.public import active
@@ -28,6 +31,25 @@ from app.models import (
     Study,
 )
 
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken rule, at the path of the item's input field that breaks it."""
+
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def pointer(self) -> str:
+        """The path as a JSON Pointer (RFC 6901) in URI-fragment form, as validation errors."""
+        parts = (str(part).replace("~", "~0").replace("/", "~1") for part in self.path)
+        return "#/" + "/".join(parts)
+
 
 def study_facts(study: Study) -> rules.StudyFacts:
     return rules.StudyFacts(
@@ -47,12 +69,13 @@ def source_facts(source: SourceDocument) -> rules.SourceFacts:
     )
 
 
-def quote_problems(quote: Quote) -> list[str]:
+def quote_problems(quote: Quote, path: Path) -> list[Violation]:
     if quote.source.text[quote.start : quote.end] != quote.exact:
-        return [
+        message = (
             f"quote {quote.exact[:40]!r} is not verbatim at {quote.start}-{quote.end}"
             f" of {quote.source.slug}"
-        ]
+        )
+        return [Violation(path, message)]
     return []
 
 
@@ -60,102 +83,121 @@ def _active_kinds(caveats: list[Caveat]) -> set[CaveatKind]:
     return {caveat.kind for caveat in active(caveats)}
 
 
-def _quotes_problems(quotes: list[Quote], caveats: list[Caveat], what: str) -> list[str]:
-    problems = [] if quotes else [f"{what} has no quote"]
-    for quote in [*quotes, *(q for caveat in caveats for q in caveat.quotes)]:
-        problems += quote_problems(quote)
+def _quotes_problems(
+    quotes: list[Quote], caveats: list[Caveat], what: str, path: Path = ()
+) -> list[Violation]:
+    problems = [] if quotes else [Violation((*path, "quotes"), f"{what} has no quote")]
+    for index, quote in enumerate(quotes):
+        problems += quote_problems(quote, (*path, "quotes", index))
+    for caveat in caveats:
+        for index, quote in enumerate(caveat.quotes):
+            problems += quote_problems(quote, (*path, "caveats", caveat.position, "quotes", index))
     return problems
 
 
 def rule_caveat_problems(
-    caveats: list[Caveat], expected: Iterable[rules.DerivedCaveat], what: str
-) -> list[str]:
+    caveats: list[Caveat], expected: Iterable[rules.DerivedCaveat], what: str, path: Path = ()
+) -> list[Violation]:
     """Rule caveats are exactly those the rules derive now, less those an editor wrote."""
     written = {caveat.kind for caveat in caveats if caveat.origin is not CaveatOrigin.rule}
     wanted = {d.kind: d for d in expected if d.kind not in written}
     stored = {caveat.kind: caveat for caveat in caveats if caveat.origin is CaveatOrigin.rule}
+    where = (*path, "caveats")
     problems = [
-        f"{what} lacks {kind}, which its data imply" for kind in sorted(wanted.keys() - stored)
+        Violation(where, f"{what} lacks {kind}, which its data imply")
+        for kind in sorted(wanted.keys() - stored)
     ]
     problems += [
-        f"{what} carries {kind}, which its data do not imply"
+        Violation(where, f"{what} carries {kind}, which its data do not imply")
         for kind in sorted(stored.keys() - wanted)
     ]
     for kind in sorted(wanted.keys() & stored):
         want, have = wanted[kind], stored[kind]
         if (have.severity, have.text) != (want.severity, want.text):
-            problems.append(f"{what}: {kind} should be {want.severity}: {want.text!r}")
+            message = f"{what}: {kind} should be {want.severity}: {want.text!r}"
+            problems.append(Violation(where, message))
     return problems
 
 
-def editorial_caveat_problems(caveats: list[Caveat], what: str) -> list[str]:
+def editorial_caveat_problems(caveats: list[Caveat], what: str, path: Path = ()) -> list[Violation]:
     return [
-        f"{what}: editorial caveat {caveat.kind} has no reference"
+        Violation(
+            (*path, "caveats", caveat.position, "reference"),
+            f"{what}: editorial caveat {caveat.kind} has no reference",
+        )
         for caveat in caveats
         if caveat.origin is CaveatOrigin.editorial and not caveat.reference
     ]
 
 
-def claim_problems(claim: Claim) -> list[str]:
+def claim_problems(claim: Claim) -> list[Violation]:
     what = f"claim {claim.slug}"
-    problems = _quotes_problems(claim.quotes, claim.caveats, what)
-    problems += editorial_caveat_problems(claim.caveats, what)
+    path: Path = ("claims", claim.position)
+    problems = _quotes_problems(claim.quotes, claim.caveats, what, path)
+    problems += editorial_caveat_problems(claim.caveats, what, path)
     studies = [study_facts(study) for study in claim.studies]
     start = rules.starting_level(studies)
     if claim.starting_level != start:
-        problems.append(f"{what}: starting level {claim.starting_level} should be {start}")
+        message = f"{what}: starting level {claim.starting_level} should be {start}"
+        problems.append(Violation((*path, "studies"), message))
     computed = rules.compute_certainty(
         claim.starting_level, ((j.domain, j.judgement) for j in claim.judgements)
     )
     if claim.certainty != computed and not claim.override_reason:
-        problems.append(
+        message = (
             f"{what}: certainty {claim.certainty} does not follow from its judgements"
             f" ({computed}) and gives no override reason"
         )
+        problems.append(Violation((*path, "certainty"), message))
     problems += [
-        f"{what}: {problem}" for problem in rules.wording_problems(claim.certainty, claim.wording)
+        Violation((*path, "wording"), f"{what}: {problem}")
+        for problem in rules.wording_problems(claim.certainty, claim.wording)
     ]
     source_types = {quote.source.source_type for quote in claim.quotes}
     if rules.rests_on_secondary_sources_only(studies, source_types):
         if claim.certainty != Certainty.very_low:
-            problems.append(
-                f"{what}: rests on secondary sources only, so it cannot be above very_low"
-            )
+            message = f"{what}: rests on secondary sources only, so it cannot be above very_low"
+            problems.append(Violation((*path, "certainty"), message))
         if CaveatKind.unsupported_claim not in _active_kinds(claim.caveats):
-            problems.append(f"{what}: rests on secondary sources only but lacks unsupported_claim")
+            message = f"{what}: rests on secondary sources only but lacks unsupported_claim"
+            problems.append(Violation((*path, "dismissed_caveats"), message))
     overstated = any(quote.relation is Relation.overstates for quote in claim.quotes)
     expected = rules.claim_caveats(
         studies, (source_facts(quote.source) for quote in claim.quotes), overstated
     )
-    problems += rule_caveat_problems(claim.caveats, expected, what)
+    problems += rule_caveat_problems(claim.caveats, expected, what, path)
     if CaveatKind.overstated_in_source in _active_kinds(claim.caveats):
         problems += [
-            f"{what} is marked overstated, yet a quote {quote.exact[:40]!r} supports it"
-            for quote in claim.quotes
+            Violation(
+                (*path, "quotes", index, "relation"),
+                f"{what} is marked overstated, yet a quote {quote.exact[:40]!r} supports it",
+            )
+            for index, quote in enumerate(claim.quotes)
             if quote.relation is Relation.supports
         ]
     return problems
 
 
-def _claims_problems(claims: list[Claim], what: str) -> list[str]:
+def _claims_problems(claims: list[Claim]) -> list[Violation]:
     return [p for claim in claims for p in claim_problems(claim)]
 
 
 def _rating_problems(
     claims: list[Claim], stored: Certainty, role: ClaimRole | None, rating: str, what: str
-) -> list[str]:
+) -> list[Violation]:
     """A rating is the lowest certainty of the critical claims of its role."""
     counted = [c.certainty for c in claims if c.critical and role in (None, c.role)]
     if not counted:
-        return [f"{what} has no critical claim for its {rating}"]
+        return [Violation(("claims",), f"{what} has no critical claim for its {rating}")]
     if rules.lowest_certainty(counted) != stored:
-        return [f"{what}: {rating} {stored} is not the lowest of its critical claims"]
+        message = f"{what}: {rating} {stored} is not the lowest of its critical claims"
+        return [Violation(("claims",), message)]
     return []
 
 
 def _item_commercial_problems(
     item: Recommendation | Mechanism, quotes: list[Quote], what: str
-) -> list[str]:
+) -> list[Violation]:
     studies = [study_facts(study) for claim in item.claims for study in claim.studies]
     expected = rules.item_caveats(studies, (source_facts(quote.source) for quote in quotes))
     return rule_caveat_problems(
@@ -163,25 +205,28 @@ def _item_commercial_problems(
     )
 
 
-def target_problems(target: RecommendationTarget, what: str) -> list[str]:
+def target_problems(target: RecommendationTarget, what: str) -> list[Violation]:
     where = f"{what}: target {target.label!r}"
+    path: Path = ("targets", target.position)
     problems = []
     if not (target.study.traceable and (target.study.doi or target.study.pmid)):
-        problems.append(f"{where} rests on {target.study.slug}, which is not a verified record")
+        message = f"{where} rests on {target.study.slug}, which is not a verified record"
+        problems.append(Violation((*path, "study"), message))
     for quote in target.quotes:
-        problems += quote_problems(quote)
+        problems += quote_problems(quote, (*path, "quote"))
         if quote.relation is Relation.overstates:
-            problems.append(f"{where} is taken from a quote marked overstates")
+            message = f"{where} is taken from a quote marked overstates"
+            problems.append(Violation((*path, "quote", "relation"), message))
     return problems
 
 
-def recommendation_problems(item: Recommendation) -> list[str]:
+def recommendation_problems(item: Recommendation) -> list[Violation]:
     what = f"recommendation {item.slug}"
     problems = _quotes_problems(item.quotes, item.caveats, what)
     problems += editorial_caveat_problems(item.caveats, what)
-    problems += _claims_problems(item.claims, what)
+    problems += _claims_problems(item.claims)
     if not item.claims:
-        problems.append(f"{what} rests on no claim")
+        problems.append(Violation(("claims",), f"{what} rests on no claim"))
     problems += _rating_problems(item.claims, item.certainty, ClaimRole.advice, "certainty", what)
     problems += _rating_problems(
         item.claims,
@@ -191,7 +236,7 @@ def recommendation_problems(item: Recommendation) -> list[str]:
         what,
     )
     problems += [
-        f"{what}: {problem}"
+        Violation(("strength",), f"{what}: {problem}")
         for problem in rules.strength_problems(
             item.strength,
             item.certainty,
@@ -209,17 +254,21 @@ def recommendation_problems(item: Recommendation) -> list[str]:
     for target in item.targets:
         problems += target_problems(target, what)
     if len(item.tip) > 160:
-        problems.append(f"{what}: tip is longer than 160 characters")
+        problems.append(Violation(("tip",), f"{what}: tip is longer than 160 characters"))
     return problems
 
 
-def mechanism_problems(item: Mechanism) -> list[str]:
+def mechanism_problems(item: Mechanism) -> list[Violation]:
     what = f"mechanism {item.slug}"
     problems = _quotes_problems(item.quotes, item.caveats, what)
     problems += editorial_caveat_problems(item.caveats, what)
-    problems += _claims_problems(item.claims, what)
+    problems += _claims_problems(item.claims)
     problems += [
-        f"{what}: claim {claim.slug} has the role {claim.role}, which only recommendations have"
+        Violation(
+            ("claims", claim.position, "role"),
+            f"{what}: claim {claim.slug} has the role {claim.role}, which only recommendations"
+            " have",
+        )
         for claim in item.claims
         if claim.role in RECOMMENDATION_ROLES
     ]
@@ -228,38 +277,48 @@ def mechanism_problems(item: Mechanism) -> list[str]:
     return problems + _item_commercial_problems(item, quotes, what)
 
 
-def study_problems(item: Study) -> list[str]:
+def study_problems(item: Study) -> list[Violation]:
     what = f"study {item.slug}"
     problems = []
     if item.sources:
         problems += _quotes_problems(item.quotes, item.caveats, what)
     elif not (item.doi or item.pmid):
-        problems.append(f"{what} is reported by no source document and has no verified identifier")
+        message = f"{what} is reported by no source document and has no verified identifier"
+        problems.append(Violation(("sources",), message))
     problems += editorial_caveat_problems(item.caveats, what)
     if not record_kind_fits_design(item.record_kind, item.design):
-        problems.append(f"{what}: a {item.record_kind} cannot have the design {item.design}")
+        message = f"{what}: a {item.record_kind} cannot have the design {item.design}"
+        problems.append(Violation(("design",), message))
     for name, identifier in (("DOI", item.doi), ("PMID", item.pmid)):
         if identifier and identifier not in item.identification_note:
-            problems.append(
+            message = (
                 f"{what}: its {name} {identifier} is not named in the note on how it was verified"
             )
+            problems.append(Violation(("identification_note",), message))
     return problems + rule_caveat_problems(
         item.caveats, rules.study_caveats(study_facts(item)), what
     )
 
 
-def source_problems(item: SourceDocument) -> list[str]:
+def source_problems(item: SourceDocument) -> list[Violation]:
     """People are named as the document names them, and quoted from it."""
     what = f"source {item.slug}"
     problems = rule_caveat_problems(item.caveats, rules.source_caveats(source_facts(item)), what)
     problems += editorial_caveat_problems(item.caveats, what)
     for person in item.people:
         who = f"{what}: person {person.name}"
-        stated = (person.name, person.role_as_stated, person.affiliation_as_stated)
-        for words in filter(None, stated):
-            if words not in item.text:
-                problems.append(f"{who}: {words!r} is not as the document states it")
-        problems += _quotes_problems(person.quotes, [], who)
+        path: Path = ("people", person.position)
+        stated = {
+            "name": person.name,
+            "role_as_stated": person.role_as_stated,
+            "affiliation_as_stated": person.affiliation_as_stated,
+        }
+        for field_name, words in stated.items():
+            if words and words not in item.text:
+                message = f"{who}: {words!r} is not as the document states it"
+                problems.append(Violation((*path, field_name), message))
+        problems += _quotes_problems(person.quotes, [], who, path)
         if any(quote.source_id != item.id for quote in person.quotes):
-            problems.append(f"{who}: quoted from another document")
+            message = f"{who}: quoted from another document"
+            problems.append(Violation((*path, "quotes"), message))
     return problems

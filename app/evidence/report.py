@@ -1,28 +1,14 @@
 """A content report: what the database holds, how certain it is, and what breaks the rules."""
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.evidence import checks
 from app.evidence.vocabulary import Certainty, RecordKind
-from app.mechanisms.service import DETAIL_LOADING as MECHANISM_LOADING
 from app.models import Caveat, Claim, ClaimStudy, Mechanism, Recommendation, SourceDocument, Study
-from app.recommendations.service import DETAIL_LOADING as RECOMMENDATION_LOADING
-from app.sources.service import DETAIL_LOADING as SOURCE_LOADING
-from app.studies.service import DETAIL_LOADING as STUDY_LOADING
-
-# Each checked kind: its seed file name, table, the loading its checks need, and the check.
-CHECKED_KINDS: list[tuple[str, Any, list[Any], Callable[[Any], list[str]]]] = [
-    ("sources", SourceDocument, SOURCE_LOADING, checks.source_problems),
-    ("studies", Study, STUDY_LOADING, checks.study_problems),
-    ("mechanisms", Mechanism, MECHANISM_LOADING, checks.mechanism_problems),
-    ("recommendations", Recommendation, RECOMMENDATION_LOADING, checks.recommendation_problems),
-]
+from app.writing.kinds import CONTENT_KINDS
 
 
 @dataclass
@@ -113,7 +99,7 @@ def content_report(session: Session) -> ContentReport:
     active = select(Caveat.kind, sa.func.count()).where(col(Caveat.dismissed_reason).is_(None))
     for kind, count in session.exec(active.group_by(Caveat.kind)):
         report.caveat_kinds[kind] = count
-    for _, model, loading, check in CHECKED_KINDS:
-        for item in session.exec(select(model).options(*loading)):
-            report.problems += check(item)
+    for spec in CONTENT_KINDS:
+        for item in session.exec(select(spec.model).options(*spec.loading)):
+            report.problems += [str(problem) for problem in spec.check(item)]
     return report

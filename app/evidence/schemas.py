@@ -26,7 +26,6 @@ from app.evidence.vocabulary import (
     OutcomeKind,
     Relation,
     Severity,
-    Status,
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -136,7 +135,6 @@ class ContentIn(InputModel):
     """Fields every content item takes, whatever its kind."""
 
     slug: Slug
-    status: Status = Status.published
     language: str = Field(
         default=DEFAULT_LANGUAGE,
         pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
