@@ -3,20 +3,25 @@
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, NoReturn
+from datetime import datetime
+from typing import Annotated, Any, NoReturn
 
 import sqlalchemy as sa
 import typer
 import uvicorn
 from alembic import command
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.core.config import get_settings
 from app.core.db import get_engine
-from app.core.errors import database_reason, is_database_unavailable
+from app.core.errors import AppError, database_reason, is_database_unavailable
 from app.core.migrations import alembic_config
 from app.evidence.report import content_report
 from app.health.service import Readiness, database_status
+from app.keys import service as keys
+from app.keys.schemas import ApiKeyCreate
+from app.keys.scopes import Scope
 from app.main import app
 from app.seeding.loader import SeedError, load_seed
 
@@ -94,6 +99,99 @@ def serve(
 ) -> None:
     """Serve the API with uvicorn."""
     uvicorn.run("app.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+
+
+keys_cli = typer.Typer(
+    help="Create, list and revoke editor API keys.", no_args_is_help=True, add_completion=False
+)
+cli.add_typer(keys_cli, name="keys")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%MZ") if moment else "-"
+
+
+@keys_cli.command("create")
+def create_key(
+    name: Annotated[str, typer.Option(help="Unique name: the client that holds the key.")],
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help=f"What the key may do, repeatable: {', '.join(Scope)}."),
+    ] = None,
+    expires_in_days: Annotated[
+        int | None, typer.Option(help="Days until the key stops working; never if omitted.")
+    ] = None,
+) -> None:
+    """Issue a key and print it, this once: only a keyed hash of it is stored."""
+    try:
+        request = ApiKeyCreate(name=name, scopes=scope or [], expires_in_days=expires_in_days)
+    except ValidationError as error:
+        problems = "; ".join(_option_error(item) for item in error.errors())
+        typer.echo(f"keys create refused: {problems}", err=True)
+        raise typer.Exit(2) from None
+    with _migrated_database() as session:
+        try:
+            issued = keys.create_key(session, request.name, request.scopes, request.expiry())
+        except AppError as error:
+            _fail(f"keys create refused: {error.detail}")
+        row = issued.row
+        summary = (
+            f"Key '{row.name}' ({row.prefix}) with {', '.join(row.scopes)},"
+            f" expires {_when(row.expires_at) if row.expires_at else 'never'}."
+        )
+        session.commit()
+    typer.echo(issued.key)
+    typer.echo(f"{summary} Store it now: it will not be shown again.", err=True)
+
+
+def _option_error(error: Any) -> str:
+    field = str(error["loc"][0]) if error["loc"] else ""
+    if field == "scopes":
+        if error["type"] == "enum":
+            return f"unknown scope '{error['input']}'; choose from {', '.join(Scope)}"
+        return f"give at least one --scope: {', '.join(Scope)}"
+    if field == "name" and error["type"] == "string_pattern_mismatch":
+        return "--name: use lowercase letters and digits, words joined by single hyphens"
+    option = {"name": "--name", "expires_in_days": "--expires-in-days"}.get(field, field)
+    return f"{option}: {error['msg']}" if option else error["msg"]
+
+
+@keys_cli.command("list")
+def list_keys() -> None:
+    """Every key by name, with its prefix, scopes and dates; never a key itself."""
+    with _migrated_database() as session:
+        rows = keys.list_keys(session)
+    columns = ("name", "prefix", "scopes", "created", "expires", "revoked", "last used")
+    table = [columns] + [
+        (
+            row.name,
+            row.prefix,
+            ",".join(row.scopes),
+            _when(row.created_at),
+            _when(row.expires_at),
+            _when(row.revoked_at),
+            _when(row.last_used_at),
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    for line in table:
+        typer.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
+
+
+@keys_cli.command("revoke")
+def revoke_key(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke a key: it stops working at once, and stays listed."""
+    with _migrated_database() as session:
+        try:
+            row = keys.revoke_key(session, name)
+        except AppError as error:
+            _fail(f"keys revoke refused: {error.detail}")
+        summary = f"Key '{row.name}' ({row.prefix}) revoked at {_when(row.revoked_at)}."
+        session.commit()
+    typer.echo(summary)
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from app.evidence.router import router as vocabulary_router
 from app.explore.router import ASSETS as EXPLORE_ASSETS
 from app.explore.router import router as explore_router
 from app.health.router import router as health_router
+from app.keys.router import router as keys_router
 from app.mechanisms.router import router as mechanisms_router
 from app.recommendations.router import router as recommendations_router
 from app.search.router import router as search_router
@@ -85,6 +86,7 @@ def create_app() -> FastAPI:
     app.include_router(explore_router)
     app.include_router(api_docs_router)
     app.include_router(health_router)
+    app.include_router(keys_router)
     for path, directory in (
         ("/assets/core", CORE_ASSETS),
         ("/assets/cards", CARD_ASSETS),

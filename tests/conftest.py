@@ -16,8 +16,9 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,15 @@ from sqlmodel import Session  # noqa: E402
 
 from app.cli import alembic_config  # noqa: E402
 from app.core.config import get_settings  # noqa: E402
-from app.core.db import create_db_engine, get_engine, get_read_session  # noqa: E402
+from app.core.db import (  # noqa: E402
+    create_db_engine,
+    get_engine,
+    get_read_session,
+    get_write_session,
+)
+from app.core.types import utcnow  # noqa: E402
+from app.keys.scopes import Scope  # noqa: E402
+from app.keys.service import create_key  # noqa: E402
 from app.main import app  # noqa: E402
 from app.seeding.loader import load_seed  # noqa: E402
 
@@ -177,12 +186,57 @@ def serving(engine: Engine) -> Iterator[TestClient]:
         with Session(engine) as session:
             yield session
 
+    def write_session_on() -> Iterator[Session]:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+            session.commit()
+
     app.dependency_overrides[get_read_session] = session_on
+    app.dependency_overrides[get_write_session] = write_session_on
     try:
         with TestClient(app, raise_server_exceptions=False) as test_client:
             yield test_client
     finally:
         app.dependency_overrides.pop(get_read_session)
+        app.dependency_overrides.pop(get_write_session)
+
+
+KeyFactory = Callable[..., dict[str, str]]
+
+
+def issue_key(
+    engine: Engine,
+    scopes: Iterable[Scope | str] = (),
+    *,
+    expires_at: datetime | None = None,
+    revoked: bool = False,
+) -> dict[str, str]:
+    """A new API key in this database, under a name of its own, as request headers."""
+    with Session(engine, expire_on_commit=False) as session:
+        issued = create_key(
+            session, f"test-{uuid.uuid4().hex[:12]}", [Scope(s) for s in scopes], expires_at
+        )
+        if revoked:
+            issued.row.revoked_at = utcnow()
+        session.commit()
+    return {"Authorization": f"Bearer {issued.key}"}
+
+
+@pytest.fixture
+def make_key(seeded_engine: Engine) -> KeyFactory:
+    """Issues API keys in the database `client` serves: `make_key([Scope.content_write])`,
+    `make_key(Scope, expires_at=...)`, `make_key([...], revoked=True)`; each call returns the
+    headers `{"Authorization": "Bearer <key>"}`."""
+
+    def make(
+        scopes: Iterable[Scope | str] = (),
+        *,
+        expires_at: datetime | None = None,
+        revoked: bool = False,
+    ) -> dict[str, str]:
+        return issue_key(seeded_engine, scopes, expires_at=expires_at, revoked=revoked)
+
+    return make
 
 
 @pytest.fixture

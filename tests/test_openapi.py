@@ -39,6 +39,10 @@ EXPECTED_OPERATION_IDS = {
     "get_card",
     "get_oembed",
     "get_explorer",
+    "list_api_keys",
+    "get_api_key",
+    "create_api_key",
+    "revoke_api_key",
 }
 LIST_OPERATION_IDS = {name for name in EXPECTED_OPERATION_IDS if name.startswith("list_")}
 

@@ -15,14 +15,20 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.schemas import BaseSchema
 
+from app.keys.scopes import Scope
 from app.main import app
+from tests.conftest import KeyFactory
 
 MAX_EXAMPLES = 30
 
 
 @pytest.fixture
-def api_schema(request: pytest.FixtureRequest, client: TestClient) -> BaseSchema:
-    """The schema, loaded only after `client` has migrated and seeded the database."""
+def api_schema(
+    request: pytest.FixtureRequest, client: TestClient, make_key: KeyFactory
+) -> BaseSchema:
+    """The schema, loaded only after `client` has migrated and seeded the database. Requests
+    carry an API key with every scope, so editor operations are tested past authentication;
+    the `ignored_auth` check sends them without it and with a bad one as well."""
     # schemathesis 4.32.5's `from_fixture` reads `node._nodeid`, which pytest 9.2 no longer has
     # (the node id now lives in `_id`, behind `nodeid`); give it the attribute it looks for.
     if not hasattr(request.node, "_nodeid"):
@@ -30,6 +36,7 @@ def api_schema(request: pytest.FixtureRequest, client: TestClient) -> BaseSchema
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     # Both modes explicitly: schema-valid and schema-invalid requests.
     schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+    schema.config.update(headers=make_key(list(Scope)))
     return schema
 
 
@@ -60,8 +67,15 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
         assert (case.query or {}).get("format") != "json", response.text
         assert response.json()["type"].endswith("/problems/format-not-implemented")
         return
+    if is_cross_field_rule(response):
+        # A rule across a body's fields that JSON Schema cannot state, such as an API key's
+        # expiry in the past or given twice: every check but "valid data rejected".
+        case.validate_response(
+            response, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+        )
+        return
     case.validate_response(response)
-    if response.status_code == 400:
+    if response.status_code == 400 and not is_unreadable_body(case, response):
         assert_invalid_cursor(case, response)
     if cursor is not None:
         case.query["cursor"] = cursor
@@ -75,7 +89,21 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
         assert_invalid_cursor(case, response)
 
 
+def is_cross_field_rule(response: schemathesis.Response) -> bool:
+    """A 422 whose every error points at the body as a whole (`#/`), not at one field."""
+    if response.status_code != 422:
+        return False
+    errors = response.json().get("errors") or [{}]
+    return all(error.get("pointer") == "#/" for error in errors)
+
+
+def is_unreadable_body(case: schemathesis.Case, response: schemathesis.Response) -> bool:
+    """The other 400 the API answers: a request body that is not JSON."""
+    problem = response.json()
+    return case.body is not None and problem.get("detail") == "There was an error parsing the body"
+
+
 def assert_invalid_cursor(case: schemathesis.Case, response: schemathesis.Response) -> None:
-    """The only 400 the API answers: a problem for a cursor it did not issue."""
+    """The 400 for a cursor the API did not issue."""
     assert "cursor" in (case.query or {}), response.text
     assert response.json()["type"].endswith("/problems/invalid-cursor"), response.text

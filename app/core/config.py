@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEVELOPMENT_CURSOR_SECRET = "development-only-cursor-secret"
+DEVELOPMENT_API_KEY_SECRET = "development-only-api-key-secret"
 
 
 class Settings(BaseSettings):
@@ -24,6 +25,11 @@ class Settings(BaseSettings):
         default=DEVELOPMENT_CURSOR_SECRET,
         description="Key that signs pagination cursors so clients cannot forge them.",
     )
+    api_key_secret: str = Field(
+        default=DEVELOPMENT_API_KEY_SECRET,
+        description="Key of the HMAC that editor API keys are stored as; changing it invalidates"
+        " every key.",
+    )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
         pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
@@ -34,9 +40,20 @@ class Settings(BaseSettings):
     db_echo: bool = False
 
     @model_validator(mode="after")
-    def production_has_its_own_secret(self) -> Self:
-        if self.environment == "production" and self.cursor_secret == DEVELOPMENT_CURSOR_SECRET:
-            raise ValueError("set CURSOR_SECRET: the development value is public")
+    def production_has_its_own_secrets(self) -> Self:
+        if self.environment != "production":
+            return self
+        public = [
+            name
+            for name, value, development in (
+                ("CURSOR_SECRET", self.cursor_secret, DEVELOPMENT_CURSOR_SECRET),
+                ("API_KEY_SECRET", self.api_key_secret, DEVELOPMENT_API_KEY_SECRET),
+            )
+            if value == development
+        ]
+        if public:
+            values = "values are" if len(public) > 1 else "value is"
+            raise ValueError(f"set {' and '.join(public)}: the development {values} public")
         return self
 
 

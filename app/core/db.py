@@ -96,3 +96,16 @@ def get_read_session() -> Iterator[Session]:
 
 
 ReadSession = Annotated[Session, Depends(get_read_session)]
+
+
+def get_write_session() -> Iterator[Session]:
+    """A session for writes: services flush, and this commits once, when the endpoint has
+    returned and before the response is sent; an endpoint that raises leaves nothing behind."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+        session.commit()
+
+
+# Scope "function": the commit runs before the response is sent, so a client never sees a
+# success for a write that did not commit.
+WriteSession = Annotated[Session, Depends(get_write_session, scope="function")]

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.urls import public_url
 
@@ -32,6 +33,7 @@ class ProblemType:
     format_not_implemented = "format-not-implemented"
     unauthorized = "unauthorized"
     forbidden = "forbidden"
+    conflict = "conflict"
     invalid_transition = "invalid-transition"
     precondition_failed = "precondition-failed"
     precondition_required = "precondition-required"
@@ -58,6 +60,8 @@ PROBLEM_DESCRIPTIONS = {
     ProblemType.unauthorized: "The editor API needs a valid, unexpired, unrevoked API key in"
     " `Authorization: Bearer <key>`.",
     ProblemType.forbidden: "The API key is valid but lacks the scope this operation needs;"
+    " `detail` names it.",
+    ProblemType.conflict: "Something by that name already exists, such as an API key's name;"
     " `detail` names it.",
     ProblemType.invalid_transition: "The item's workflow does not allow this change of status"
     " from the one it has; `detail` lists the allowed ones.",
@@ -167,6 +171,12 @@ class Forbidden(AppError):
     title = "Forbidden"
 
 
+class Conflict(AppError):
+    status_code = 409
+    problem_type = ProblemType.conflict
+    title = "Conflict"
+
+
 class InvalidTransition(AppError):
     status_code = 409
     problem_type = ProblemType.invalid_transition
@@ -248,17 +258,35 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+_ALLOW_CANDIDATES = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method some route serves at this path. Starlette's 405 names only the methods of
+    the first route whose path matched, though GET and POST on one path are two routes."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in _ALLOW_CANDIDATES
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed) or None
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and (allow := _allowed_methods(request)):
+        headers["Allow"] = allow
     problem_type = {
         404: ProblemType.not_found,
         405: ProblemType.method_not_allowed,
     }.get(exc.status_code, ProblemType.http_error)
     phrase = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
-    return problem_response(
-        request, exc.status_code, problem_type, phrase, detail, headers=exc.headers
-    )
+    return problem_response(request, exc.status_code, problem_type, phrase, detail, headers=headers)
 
 
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:

@@ -11,8 +11,16 @@ from app.core.errors import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _VALIDATION_REF = {"$ref": "#/components/schemas/ValidationProblem"}
 _DESCRIPTIONS = {
-    "400": "Bad request, such as an altered or reused pagination cursor.",
+    "400": "Bad request, such as an altered or reused pagination cursor, or a body that is not"
+    " JSON.",
+    "401": "No API key, or one that is malformed, unknown, revoked or expired.",
+    "403": "The API key lacks the scope this operation needs; `detail` names it.",
     "404": "Not found, or not published.",
+    "409": "Conflicts with the current state: a name or slug already taken, or a workflow step"
+    " the item's status does not allow.",
+    "412": "The item changed since the ETag sent in If-Match: read it again.",
+    "415": "The body's media type is not one this operation takes.",
+    "428": "If-Match is required: send the ETag the item was read with.",
     "501": "The format asked for is not offered.",
     "406": "The Accept header allows no representation this resource offers.",
     "410": "Withdrawn: the item is no longer published.",
@@ -66,11 +74,16 @@ def install_openapi(app: FastAPI) -> None:
                     statuses.add("404")
                 if any(p["name"] == "cursor" for p in operation.get("parameters", [])):
                     statuses.add("400")
+                if "requestBody" in operation:
+                    statuses |= {"400", "422"}
                 statuses |= {code for code in responses if code[0] in "45"}
                 for status in sorted(statuses):
                     # A page's error may be a page too, as a withdrawn card is.
-                    if "text/html" not in responses.get(status, {}).get("content", {}):
-                        responses[status] = _problem_response(status)
+                    declared = responses.get(status, {})
+                    if "text/html" not in declared.get("content", {}):
+                        # Headers an operation declares, such as WWW-Authenticate, are kept.
+                        headers = {"headers": declared["headers"]} if "headers" in declared else {}
+                        responses[status] = {**_problem_response(status), **headers}
         app.openapi_schema = document
         return document
 
