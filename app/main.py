@@ -25,6 +25,7 @@ from app.core.middleware import (
 )
 from app.core.openapi import install_openapi, operation_id
 from app.core.security_headers import SecurityHeadersMiddleware
+from app.editor.router import routers as editor_routers
 from app.evidence.router import router as vocabulary_router
 from app.explore.router import ASSETS as EXPLORE_ASSETS
 from app.explore.router import router as explore_router
@@ -87,6 +88,8 @@ def create_app() -> FastAPI:
     app.include_router(api_docs_router)
     app.include_router(health_router)
     app.include_router(keys_router)
+    for editor_router in editor_routers:
+        app.include_router(editor_router)
     for path, directory in (
         ("/assets/core", CORE_ASSETS),
         ("/assets/cards", CARD_ASSETS),

@@ -173,14 +173,6 @@ def test_transition_scope(editor: Editing, study: str, was: Status, to: Status) 
     assert (response.json()["status"], response.json()["version"]) == (to, before["version"] + 1)
 
 
-TAKEDOWN_IS_WRITE = (
-    "app bug: TRANSITIONS lets needs_update -> in_review with content:write, so a writer-only"
-    " key takes a published item off the public site (detail 404, feed says `withdrawn`),"
-    " though app/editor/workflow.py says taking content down needs content:publish"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=TAKEDOWN_IS_WRITE)
 def test_writer_cannot_take_public_content_down(editor: Editing, study: str) -> None:
     slug = "scope-takedown"
     fresh(editor, study, slug, Status.published)

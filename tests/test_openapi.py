@@ -43,6 +43,17 @@ EXPECTED_OPERATION_IDS = {
     "get_api_key",
     "create_api_key",
     "revoke_api_key",
+    "get_review_queue",
+    *(
+        f"{operation}_{kind}"
+        for kind in ("recommendation", "mechanism", "study", "source")
+        for operation in ("create", "get_editor", "replace", "patch", "transition", "withdraw")
+    ),
+    *(
+        f"{operation}_{kind}_revision{plural}"
+        for kind in ("recommendation", "mechanism", "study", "source")
+        for operation, plural in (("list", "s"), ("restore", ""))
+    ),
 }
 LIST_OPERATION_IDS = {name for name in EXPECTED_OPERATION_IDS if name.startswith("list_")}
 

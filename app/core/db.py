@@ -1,8 +1,8 @@
 """Engine and session handling for SQLite (default) and PostgreSQL.
 
 Every wait on the database is bounded, so that an outage answers a quick 503 instead of
-holding requests: connecting (PostgreSQL), waiting for a pooled connection, and waiting for a
-SQLite lock.
+holding requests: connecting (PostgreSQL), waiting for a pooled connection, waiting for a lock
+(SQLite's file, PostgreSQL's rows) and, on PostgreSQL, any one statement.
 """
 
 import os
@@ -20,6 +20,8 @@ from app.core.config import get_settings
 CONNECT_TIMEOUT_SECONDS = 3
 POOL_TIMEOUT_SECONDS = 5
 SQLITE_BUSY_SECONDS = 5
+# PostgreSQL: a write waiting on another's row lock, or any statement that hangs, gives up.
+SERVER_WAITS = "-c lock_timeout=5s -c statement_timeout=30s"
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -67,17 +69,21 @@ def create_db_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Eng
         if on_file:
             _reopen_replaced_file(engine, path)
         return engine
-    # Merged with the URL's own query (such as `options`); a timeout in the URL wins.
-    timeout = (
+    # Merged with the URL's own query; a connect timeout in the URL wins, and server options
+    # in the URL (such as a search_path) are kept before the waits set here.
+    waits: dict[str, Any] = (
         {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     )
+    url_options = parsed.query.get("options", ())
+    given = [url_options] if isinstance(url_options, str) else list(url_options)
+    waits["options"] = " ".join([*given, SERVER_WAITS])
     return sa.create_engine(
         url,
         echo=echo,
         pool_pre_ping=True,
         pool_size=pool_size,
         pool_timeout=POOL_TIMEOUT_SECONDS,
-        connect_args=timeout,
+        connect_args=waits,
     )
 
 

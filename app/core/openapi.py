@@ -11,8 +11,8 @@ from app.core.errors import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _VALIDATION_REF = {"$ref": "#/components/schemas/ValidationProblem"}
 _DESCRIPTIONS = {
-    "400": "Bad request, such as an altered or reused pagination cursor, or a body that is not"
-    " JSON.",
+    "400": "Bad request, such as an altered or reused pagination cursor, a body that is not"
+    " JSON, or an If-Match that is no list of entity tags.",
     "401": "No API key, or one that is malformed, unknown, revoked or expired.",
     "403": "The API key lacks the scope this operation needs; `detail` names it.",
     "404": "Not found, or not published.",
@@ -43,6 +43,17 @@ def _problem_response(status: str) -> dict[str, Any]:
     }
 
 
+def _not_nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional parameter is one left out, never one sent as `null`: HTTP has no null, and
+    generated clients would otherwise offer to send one."""
+    members = schema.get("anyOf", [])
+    kept = [member for member in members if member.get("type") != "null"]
+    if len(kept) != 1 or len(kept) == len(members):
+        return schema
+    rest = {key: value for key, value in schema.items() if key != "anyOf"}
+    return {**kept[0], **rest}
+
+
 def install_openapi(app: FastAPI) -> None:
     def build() -> dict[str, Any]:
         if app.openapi_schema:
@@ -66,6 +77,8 @@ def install_openapi(app: FastAPI) -> None:
             schemas[model.__name__] = schema
         for path_item in document.get("paths", {}).values():
             for operation in path_item.values():
+                for param in operation.get("parameters", []):
+                    param["schema"] = _not_nullable(param["schema"])
                 responses = operation.setdefault("responses", {})
                 statuses = {"500"}
                 if operation.get("parameters"):

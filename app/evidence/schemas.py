@@ -138,6 +138,7 @@ class ContentIn(InputModel):
     language: str = Field(
         default=DEFAULT_LANGUAGE,
         pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        max_length=16,
         description="BCP 47 tag of the language the item is written in.",
     )
     last_reviewed_on: date

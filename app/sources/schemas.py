@@ -35,7 +35,9 @@ class PersonIn(InputModel):
 
 class SourceCreate(ContentIn):
     filename: str = Field(
-        pattern=r"^[A-Za-z0-9_.-]+\.txt$", description="The text file under seed/sources/."
+        pattern=r"^[A-Za-z0-9_.-]+\.txt$",
+        max_length=200,
+        description="The text file under seed/sources/.",
     )
     title: str = Field(max_length=300)
     source_type: SourceType

@@ -59,7 +59,7 @@ class StudyCreate(ContentIn):
     journal: str | None = Field(default=None, max_length=300)
     year: int | None = Field(default=None, ge=1800, le=2100)
     doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$", max_length=200)
-    pmid: str | None = Field(default=None, pattern=r"^\d{1,9}$")
+    pmid: str | None = Field(default=None, pattern=r"^\d{1,9}$", max_length=20)
     identification_note: str = Field(
         min_length=5,
         description='How the publication was verified, or "not identified".',

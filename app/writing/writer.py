@@ -183,14 +183,20 @@ class ContentWriter:
             ids[slug] = found
         return ids[slug]
 
-    def _source(self, slug: str, path: Path) -> SourceDocument:
+    def _find_source(self, slug: str) -> SourceDocument | None:
         if slug not in self._sources:
             row = self.session.exec(select(SourceDocument).where(SourceDocument.slug == slug))
             found = row.first()
             if found is None:
-                raise self.fail(path, f"quotes unknown source {slug!r}")
+                return None
             self._sources[slug] = found
         return self._sources[slug]
+
+    def _source(self, slug: str, path: Path) -> SourceDocument:
+        found = self._find_source(slug)
+        if found is None:
+            raise self.fail(path, f"quotes unknown source {slug!r}")
+        return found
 
     def _facts(self, slug: str, path: Path) -> rules.StudyFacts:
         if slug not in self._study_facts:
@@ -204,8 +210,9 @@ class ContentWriter:
         """Quote offsets and derived caveats depend on the quoted documents' text and type."""
         found = []
         for slug in sorted(_quoted_sources(document)):
-            source = self._source(slug, ())
-            found.append((slug, source.sha256, repr(source_facts(source))))
+            # An unknown source is refused where it is quoted, with that quote's path.
+            if (source := self._find_source(slug)) is not None:
+                found.append((slug, source.sha256, repr(source_facts(source))))
         return found
 
     # The item's own row: created, left alone, or claimed and rewritten.
