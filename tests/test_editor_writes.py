@@ -163,6 +163,8 @@ def test_every_content_rule_is_refused_with_its_pointer(editor: Editing, case: s
     ("change", "pointer"),
     [
         (_set("tip", "x" * 161), "#/tip"),
+        (_set("title", "Breast\x00feed"), "#/title"),
+        (_set("claims/0/quotes/0/exact", "The ideal\x00"), "#/claims/0/quotes/0/exact"),
         (_set("claims/0/quotes", []), "#/claims/0/quotes"),
         (_set("caveats", [{"kind": "harms_unknown", "origin": "editorial"}]), "#/caveats/0"),
         (_set("claims/2/role", "supporting"), "#/"),

@@ -11,6 +11,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    field_validator,
     model_validator,
 )
 
@@ -59,6 +60,14 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=100, examples=["bre
 
 class InputModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul_characters(cls, value: object) -> object:
+        """Text is stored as text: PostgreSQL cannot hold a NUL character, so none is taken."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain the NUL character")
+        return value
 
 
 class QuoteIn(InputModel):
