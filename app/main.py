@@ -14,7 +14,7 @@ from app.api_docs.router import router as api_docs_router
 from app.cards.router import ASSETS as CARD_ASSETS
 from app.cards.router import router as cards_router
 from app.changes.router import router as changes_router
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.core.errors import PROBLEM_DESCRIPTIONS, NotFound, install_error_handlers
 from app.core.html import CORE_ASSETS
 from app.core.http_cache import install_conditional_requests
@@ -32,6 +32,7 @@ from app.explore.router import router as explore_router
 from app.health.router import router as health_router
 from app.keys.router import router as keys_router
 from app.mechanisms.router import router as mechanisms_router
+from app.rate_limits.middleware import RateLimitMiddleware
 from app.recommendations.router import router as recommendations_router
 from app.search.router import router as search_router
 from app.sources.router import router as sources_router
@@ -58,10 +59,10 @@ caveats, and verbatim quotes from the source documents it rests on. Errors are R
 details. Lists are paginated with opaque cursors: follow `next` until it is null."""
 
 
-def create_app() -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     # Settings are checked at start-up, so production refuses to start on the development
-    # cursor secret instead of failing on the first paginated request.
-    get_settings()
+    # cursor secret instead of failing on the first paginated request. Tests may pass their own.
+    settings = settings or get_settings()
     app = FastAPI(
         title="Gut-brain guidance API",
         version="1.0.0",
@@ -114,10 +115,13 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     install_conditional_requests(app)
     install_openapi(app)
-    # Added innermost first: compression, then tags per coding, CORS, security headers, request
-    # ids, and HEAD outermost, so that a HEAD sees exactly the headers of its GET.
+    # Added innermost first: compression, then tags per coding, rate limits (inside CORS, so a
+    # browser can read a 429), CORS, security headers, request ids, and HEAD outermost, so that
+    # a HEAD sees exactly the headers of its GET.
     app.add_middleware(BrotliMiddleware, gzip_fallback=True, minimum_size=COMPRESS_FROM_BYTES)
     app.add_middleware(EncodedRepresentationMiddleware)
+    if settings.rate_limit_enabled:
+        app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -75,6 +75,10 @@ TEST_DATABASE_URL = os.environ[_DATABASE_ENV] or f"sqlite:///{_TMP / 'api.db'}"
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 # Links point at the test client's host, so tests can follow them.
 os.environ["PUBLIC_BASE_URL"] = "http://testserver"
+# The suite sends many requests from one test client: a budget it cannot spend, in this process.
+# tests/test_rate_limits.py builds apps with small budgets of their own.
+os.environ["RATE_LIMIT"] = os.environ["RATE_LIMIT_API_KEY"] = "1000000/minute"
+os.environ.pop("REDIS_URL", None)
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session  # noqa: E402

@@ -38,6 +38,19 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = Field(default=5, ge=1)
     db_echo: bool = False
+    rate_limit_enabled: bool = True
+    rate_limit: str = Field(
+        default="300/minute",
+        description="Requests allowed per client IP, in the `limits` notation (`300/minute`).",
+    )
+    rate_limit_api_key: str = Field(
+        default="1200/minute", description="Requests allowed per API key, in the same notation."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis that all workers share rate-limit budgets through; in-process budgets"
+        " when unset.",
+    )
 
     @model_validator(mode="after")
     def production_has_its_own_secrets(self) -> Self:

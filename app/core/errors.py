@@ -39,6 +39,7 @@ class ProblemType:
     precondition_required = "precondition-required"
     idempotency_key_reused = "idempotency-key-reused"
     content_rule = "content-rule"
+    rate_limited = "rate-limited"
     http_error = "http-error"
     service_unavailable = "service-unavailable"
     server_error = "server-error"
@@ -73,6 +74,8 @@ PROBLEM_DESCRIPTIONS = {
     " request; use a new key for a new request.",
     ProblemType.content_rule: "The content breaks one or more content rules; `errors` names"
     " each field by JSON Pointer.",
+    ProblemType.rate_limited: "Too many requests from this API key or client address in the"
+    " policy's window (see RateLimit-Policy); retry after the seconds in Retry-After.",
     ProblemType.http_error: "The request could not be served.",
     ProblemType.service_unavailable: "The service cannot answer for now, usually because its"
     " database is unreachable or its schema is not migrated; retry after the seconds in"

@@ -21,12 +21,35 @@ _DESCRIPTIONS = {
     "412": "The item changed since the ETag sent in If-Match: read it again.",
     "415": "The body's media type is not one this operation takes.",
     "428": "If-Match is required: send the ETag the item was read with.",
+    "429": "Too many requests from this API key or client address; retry after Retry-After.",
     "501": "The format asked for is not offered.",
     "406": "The Accept header allows no representation this resource offers.",
     "410": "Withdrawn: the item is no longer published.",
     "503": "A dependency did not answer in time; retry later.",
     "422": "A parameter is invalid; `errors` names each one.",
     "500": "Unexpected error; the body carries no internals.",
+}
+
+
+# Every operation may answer 429 (draft-ietf-httpapi-ratelimit-headers: Structured Fields).
+_RATE_LIMITED_HEADERS = {
+    "Retry-After": {
+        "description": "Seconds until a request can succeed again.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    "RateLimit-Policy": {
+        "description": 'The quota policy that applied, e.g. `"ip";q=300;w=60`: `q` requests'
+        " per `w` seconds.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": 'What is left of it, e.g. `"ip";r=0;t=12`: `r` requests within the'
+        " next `t` seconds.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
 }
 
 
@@ -80,7 +103,7 @@ def install_openapi(app: FastAPI) -> None:
                 for param in operation.get("parameters", []):
                     param["schema"] = _not_nullable(param["schema"])
                 responses = operation.setdefault("responses", {})
-                statuses = {"500"}
+                statuses = {"429", "500"}
                 if operation.get("parameters"):
                     statuses.add("422")
                 if any(p["in"] == "path" for p in operation.get("parameters", [])):
@@ -96,6 +119,8 @@ def install_openapi(app: FastAPI) -> None:
                     if "text/html" not in declared.get("content", {}):
                         # Headers an operation declares, such as WWW-Authenticate, are kept.
                         headers = {"headers": declared["headers"]} if "headers" in declared else {}
+                        if status == "429":
+                            headers = {"headers": dict(_RATE_LIMITED_HEADERS)}
                         responses[status] = {**_problem_response(status), **headers}
         app.openapi_schema = document
         return document

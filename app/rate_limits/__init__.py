@@ -1,0 +1,1 @@
+"""Rate limits per API key or client IP, advertised with the IETF RateLimit header fields."""
