@@ -1,9 +1,11 @@
 """`gutbrain`: migrate the database, load and report on the seed content, serve the API."""
 
 import json
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from types import FrameType
 from typing import Annotated, Any, NoReturn
 
 import sqlalchemy as sa
@@ -22,8 +24,11 @@ from app.health.service import Readiness, database_status
 from app.keys import service as keys
 from app.keys.schemas import ApiKeyCreate
 from app.keys.scopes import Scope
-from app.main import app
+from app.observability.logging import configure_logging
 from app.seeding.loader import SeedError, load_seed
+
+# As the Dockerfile's CMD passes to uvicorn.
+GRACEFUL_SHUTDOWN_SECONDS = 20
 
 cli = typer.Typer(
     help=__doc__, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
@@ -88,7 +93,15 @@ def report() -> None:
 @cli.command()
 def openapi() -> None:
     """Print the OpenAPI document (the committed copy is `openapi.json`)."""
+    # Imported here: building the app configures the service's logging, which the other
+    # commands, with their one-line messages, do without.
+    from app.main import app
+
     typer.echo(json.dumps(app.openapi(), indent=2, ensure_ascii=False))
+
+
+def _exit_after_shutdown(_signum: int, _frame: FrameType | None) -> NoReturn:
+    raise SystemExit(0)
 
 
 @cli.command()
@@ -97,8 +110,24 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the API with uvicorn."""
-    uvicorn.run("app.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+    """Serve the API with uvicorn; on SIGTERM, requests in flight get 20 s to finish."""
+    # Uvicorn shuts down gracefully, then raises the signal again with this handler restored:
+    # a shutdown that went as planned exits 0, not killed by the signal.
+    signal.signal(signal.SIGTERM, _exit_after_shutdown)
+    # As the app does in each worker, for the lines of a supervising process; the app writes
+    # its own access log.
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    uvicorn.run(
+        "app.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        log_config=None,
+        access_log=False,
+    )
 
 
 keys_cli = typer.Typer(

@@ -32,6 +32,9 @@ from app.explore.router import router as explore_router
 from app.health.router import router as health_router
 from app.keys.router import router as keys_router
 from app.mechanisms.router import router as mechanisms_router
+from app.observability.logging import configure_logging
+from app.observability.middleware import ObservabilityMiddleware
+from app.observability.router import router as metrics_router
 from app.rate_limits.middleware import RateLimitMiddleware
 from app.recommendations.router import router as recommendations_router
 from app.search.router import router as search_router
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Settings are checked at start-up, so production refuses to start on the development
     # cursor secret instead of failing on the first paginated request. Tests may pass their own.
     settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
     app = FastAPI(
         title="Gut-brain guidance API",
         version="1.0.0",
@@ -88,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(explore_router)
     app.include_router(api_docs_router)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(keys_router)
     for editor_router in editor_routers:
         app.include_router(editor_router)
@@ -116,8 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_conditional_requests(app)
     install_openapi(app)
     # Added innermost first: compression, then tags per coding, rate limits (inside CORS, so a
-    # browser can read a 429), CORS, security headers, request ids, and HEAD outermost, so that
-    # a HEAD sees exactly the headers of its GET.
+    # browser can read a 429), CORS, security headers, request ids, HEAD, so that a HEAD sees
+    # exactly the headers of its GET, and metrics and the access log outermost.
     app.add_middleware(BrotliMiddleware, gzip_fallback=True, minimum_size=COMPRESS_FROM_BYTES)
     app.add_middleware(EncodedRepresentationMiddleware)
     if settings.rate_limit_enabled:
@@ -133,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(ObservabilityMiddleware)
     return app
 
 

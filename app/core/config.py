@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = Field(default=5, ge=1)
     db_echo: bool = False
+    log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
+    log_format: Literal["json", "text"] = "json"
     rate_limit_enabled: bool = True
     rate_limit: str = Field(
         default="300/minute",

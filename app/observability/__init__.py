@@ -1,0 +1,1 @@
+"""Metrics (Prometheus) and structured logs: what the service tells its operators."""
