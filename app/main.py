@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from brotli_asgi import BrotliMiddleware
-from fastapi import APIRouter, FastAPI, Path
+from fastapi import APIRouter, Depends, FastAPI, Path
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -24,6 +24,7 @@ from app.core.middleware import (
     RequestIdMiddleware,
 )
 from app.core.openapi import install_openapi, operation_id
+from app.core.query_params import refuse_undeclared_query
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.editor.router import routers as editor_routers
 from app.evidence.router import router as vocabulary_router
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         generate_unique_id_function=operation_id,
+        dependencies=[Depends(refuse_undeclared_query)],
         docs_url=None,
         redoc_url=None,
     )

@@ -196,5 +196,93 @@ def test_document_is_a_valid_openapi_document(document: dict[str, Any]) -> None:
 
 
 def test_committed_document_is_current(document: dict[str, Any]) -> None:
+    """All but `servers`, which names the deployment: the committed copy has the default
+    `PUBLIC_BASE_URL`, the tests their own."""
     committed = json.loads((PROJECT_ROOT / "openapi.json").read_text(encoding="utf-8"))
-    assert committed == document, "review the change, then `gutbrain openapi > openapi.json`"
+    assert committed.pop("servers") == [
+        {"url": "http://127.0.0.1:8000", "description": "This deployment (`PUBLIC_BASE_URL`)."}
+    ], "generate openapi.json with the default PUBLIC_BASE_URL"
+    current = {key: value for key, value in document.items() if key != "servers"}
+    assert committed == current, "review the change, then `gutbrain openapi > openapi.json`"
+
+
+def test_servers_name_the_public_base_url(document: dict[str, Any]) -> None:
+    assert [server["url"] for server in document["servers"]] == ["http://testserver"]
+
+
+def test_public_operations_say_they_need_no_key(document: dict[str, Any]) -> None:
+    """Every operation states its security: the `ApiKey` scheme under /v1/editor, `[]` (no
+    credentials) everywhere else, so that generators and linters need not guess."""
+    wrong = []
+    for method, path, op in operations(document):
+        editor = path.startswith("/v1/editor")
+        security = op.get("security")
+        if editor and not (security and all(set(s) == {"ApiKey"} for s in security)):
+            wrong.append(f"{method} {path}: {security}")
+        if not editor and security != []:
+            wrong.append(f"{method} {path}: {security}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_request_id_is_documented_everywhere(document: dict[str, Any]) -> None:
+    header = {"$ref": "#/components/headers/X-Request-ID"}
+    missing = []
+    for method, path, op in operations(document):
+        request_header = parameter(op, "X-Request-ID")
+        if not request_header or (request_header["in"], request_header["required"]) != (
+            "header",
+            False,
+        ):
+            missing.append(f"{method} {path}: request header")
+        for status, response in op["responses"].items():
+            if response.get("headers", {}).get("X-Request-ID") != header:
+                missing.append(f"{method} {path} {status}")
+    assert not missing, "\n".join(missing)
+
+
+def test_operations_with_query_parameters_document_400(document: dict[str, Any]) -> None:
+    """Unknown or repeated query parameters are refused with 400."""
+    missing = [
+        f"{method} {path}"
+        for method, path, op in operations(document)
+        if any(p.get("in") == "query" for p in op.get("parameters", []))
+        and "400" not in op["responses"]
+    ]
+    assert not missing, missing
+
+
+def test_pages_offer_the_next_cursor(document: dict[str, Any]) -> None:
+    """Every list's page carries `cursor` beside `next`, for clients to send back as-is."""
+    schemas = document["components"]["schemas"]
+    for _, _, op in operations(document):
+        if op["operationId"] not in LIST_OPERATION_IDS:
+            continue
+        ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        name = ref.rsplit("/", 1)[1]
+        properties = schemas[name]["properties"]
+        assert {"items", "next", "cursor"} <= set(properties), name
+        assert {"type": "string", "format": "uri"} in properties["next"]["anyOf"], name
+        assert {"type": "string"} in properties["cursor"]["anyOf"], name
+
+
+@pytest.mark.parametrize(
+    ("schema", "field"),
+    [
+        ("RecommendationSummary", "url"),
+        ("MechanismSummary", "url"),
+        ("StudySummary", "url"),
+        ("SourceSummary", "url"),
+        ("Tip", "recommendation_url"),
+        ("SearchResult", "url"),
+        ("Problem", "type"),
+        ("EditorLinks", "self"),
+    ],
+)
+def test_links_are_uris(document: dict[str, Any], schema: str, field: str) -> None:
+    assert document["components"]["schemas"][schema]["properties"][field]["format"] == "uri"
+
+
+def test_path_parameters_have_seeded_examples(document: dict[str, Any]) -> None:
+    slug = parameter(document["paths"]["/v1/recommendations/{slug}"]["get"], "slug")
+    assert slug is not None
+    assert slug["schema"]["examples"] == ["breastfeed"]

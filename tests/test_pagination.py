@@ -83,3 +83,18 @@ def test_cursor_reused_with_other_filters_is_rejected(client: TestClient) -> Non
 def test_cursor_survives_a_change_of_limit(client: TestClient) -> None:
     next_url = _first_next(client)
     assert client.get(_replace_query(next_url, limit="5")).status_code == 200
+
+
+def test_cursor_field_is_the_next_links_cursor(client: TestClient) -> None:
+    """Generated clients pass a page's `cursor` back as the `cursor` parameter, with the same
+    filters, instead of parsing `next`."""
+    first = client.get("/v1/recommendations?limit=2&strength=conditional").json()
+    assert first["cursor"], "the seed needs at least three conditional recommendations"
+    assert parse_qs(urlsplit(first["next"]).query)["cursor"] == [first["cursor"]]
+    by_cursor = client.get(
+        "/v1/recommendations",
+        params={"limit": 2, "strength": "conditional", "cursor": first["cursor"]},
+    ).json()
+    assert by_cursor == client.get(first["next"]).json()
+    last = client.get("/v1/recommendations?limit=100").json()
+    assert (last["next"], last["cursor"]) == (None, None)

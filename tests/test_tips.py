@@ -74,7 +74,7 @@ def test_tip_shape(client: TestClient, tips: list[Item]) -> None:
     assert response.status_code == 200, response.text
     assert response.headers["content-language"] == "en"
     page = response.json()
-    assert set(page) == {"items", "next"}
+    assert set(page) == {"items", "next", "cursor"}
     for tip in tips:
         assert set(tip) == TIP_FIELDS
         assert len(tip["tip"]) <= 160

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 
 from app.cards.views import CardKind
+from app.core.urls import Link
 from app.evidence.schemas import SLUG_PATTERN
 
 # Cards reflow between these widths; wider embeds get the widest card.
@@ -76,7 +77,7 @@ class OEmbed(BaseModel):
     version: Literal["1.0"]
     title: str
     provider_name: str
-    provider_url: str
+    provider_url: Link
     cache_age: int = Field(description="Seconds a consumer may cache this response.")
     html: str = Field(description="An iframe of the card page; embed it as it is.")
     width: int = Field(description="Width of the iframe in pixels, at most `maxwidth`.")

@@ -119,7 +119,7 @@ def oembed_url(card_url: str) -> str:
 )
 def get_card(
     kind: CardKind,
-    slug: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=100)],
+    slug: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=100, examples=["breastfeed"])],
     request: Request,
     session: ReadSession,
     urls: UrlsDep,

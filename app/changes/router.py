@@ -12,7 +12,7 @@ from app.core.urls import UrlsDep
 router = APIRouter(prefix="/changes", tags=["changes"])
 
 
-class ChangePage(Page[schemas.Change]):
+class ChangePage(Page[schemas.ChangeEvent]):
     pass
 
 
@@ -38,8 +38,8 @@ def list_changes(
     representation.check(choose(accept, [JSON]))
     events = service.feed_page(session, page.after, page.limit)
 
-    def to_item(event: service.FeedEvent) -> schemas.Change:
-        return schemas.Change(
+    def to_item(event: service.FeedEvent) -> schemas.ChangeEvent:
+        return schemas.ChangeEvent(
             kind=event.kind,
             slug=event.slug,
             version=event.version,

@@ -24,7 +24,19 @@ LANGUAGE_HEADER = {
 }
 
 RESPONSE_HEADERS = {**LANGUAGE_HEADER, **CACHE_HEADERS}
-LINKED_DATA_CONTENT = {"content": {JSON_LD: {"schema": {"type": "object"}}}}
+# What every item's JSON-LD has at its top; the rest is schema.org vocabulary. Named properties
+# (not a bare object) let typed clients tell it from the JSON detail in the same 200.
+LINKED_DATA_SCHEMA = {
+    "type": "object",
+    "description": "The item as schema.org JSON-LD.",
+    "properties": {
+        "@context": {"type": "string", "examples": ["https://schema.org"]},
+        "@type": {"type": "string", "examples": ["MedicalWebPage"]},
+        "@id": {"type": "string", "format": "uri"},
+    },
+    "required": ["@context", "@type", "@id"],
+}
+LINKED_DATA_CONTENT = {"content": {JSON_LD: {"schema": LINKED_DATA_SCHEMA}}}
 
 
 def declare_language(response: Response, rows: Iterable[Any]) -> None:
@@ -36,6 +48,7 @@ def content_router(
     *,
     plural: str,
     singular: str,
+    example_slug: str,
     filters: type[BaseModel],
     summary: type[BaseModel],
     detail: type[BaseModel],
@@ -45,8 +58,9 @@ def content_router(
     detail_of: Callable[[Any, Urls], BaseModel],
     linked_data_of: Callable[[Any], dict[str, Any]] | None = None,
 ) -> APIRouter:
-    """`linked_data_of`, given a detail, returns its schema.org JSON-LD, served to clients whose
-    Accept header prefers `application/ld+json`."""
+    """`example_slug`, a slug of the seeded content, is the path parameter's example in the
+    OpenAPI document. `linked_data_of`, given a detail, returns its schema.org JSON-LD, served
+    to clients whose Accept header prefers `application/ld+json`."""
     detail_types = [JSON, JSON_LD] if linked_data_of else [JSON]
     router = APIRouter(prefix=f"/{plural}", tags=[plural])
     page_model = type(f"{summary.__name__}Page", (Page[summary],), {})  # type: ignore[valid-type]
@@ -72,7 +86,15 @@ def content_router(
         urls: UrlsDep,
         response: Response,
         representation: RepresentationDep,
-        slug: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=100)],
+        slug: Annotated[
+            str,
+            Path(
+                pattern=SLUG_PATTERN,
+                max_length=100,
+                description=f"The {singular}'s slug, as in its `slug` field.",
+                examples=[example_slug],
+            ),
+        ],
         accept: AcceptHeader,
     ) -> Any:
         media_type = choose(accept, detail_types)

@@ -13,7 +13,7 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.core.urls import public_url
+from app.core.urls import Link, public_url
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -29,6 +29,7 @@ class ProblemType:
     gone = "gone"
     validation_error = "validation-error"
     invalid_cursor = "invalid-cursor"
+    invalid_parameter = "invalid-parameter"
     invalid_precondition = "invalid-precondition"
     format_not_implemented = "format-not-implemented"
     unauthorized = "unauthorized"
@@ -55,6 +56,9 @@ PROBLEM_DESCRIPTIONS = {
     ProblemType.validation_error: "A parameter or body field is invalid; see `errors`.",
     ProblemType.invalid_cursor: "The pagination cursor was altered, expired or used with other"
     " filters. Follow `next` links as given.",
+    ProblemType.invalid_parameter: "The query string names a parameter this operation does not"
+    " take, or gives a single-valued one more than once; `detail` names it and lists those"
+    " the operation takes.",
     ProblemType.invalid_precondition: "A conditional header such as If-None-Match is malformed.",
     ProblemType.format_not_implemented: "The representation asked for, such as oEmbed's"
     " `format=xml`, is not offered; `detail` names those that are.",
@@ -108,7 +112,7 @@ def database_reason(error: BaseException) -> str:
 
 
 class Problem(BaseModel):
-    type: str = Field(description="URI identifying the problem kind.")
+    type: Link = Field(description="URI identifying the problem kind.")
     title: str = Field(description="Short summary, the same for every occurrence of the type.")
     status: int = Field(description="The HTTP status code.")
     detail: str | None = Field(default=None, description="What went wrong this time.")
@@ -208,6 +212,12 @@ class InvalidCursor(AppError):
     status_code = 400
     problem_type = ProblemType.invalid_cursor
     title = "Invalid cursor"
+
+
+class InvalidParameter(AppError):
+    status_code = 400
+    problem_type = ProblemType.invalid_parameter
+    title = "Invalid query parameter"
 
 
 def problem_response(

@@ -6,13 +6,16 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from app.core.config import get_settings
 from app.core.errors import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
+from app.core.middleware import REQUEST_ID_HEADER
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _VALIDATION_REF = {"$ref": "#/components/schemas/ValidationProblem"}
 _DESCRIPTIONS = {
-    "400": "Bad request, such as an altered or reused pagination cursor, a body that is not"
-    " JSON, or an If-Match that is no list of entity tags.",
+    "400": "Bad request, such as a query parameter the operation does not take or one given"
+    " twice, an altered or reused pagination cursor, a body that is not JSON, or an If-Match"
+    " that is no list of entity tags.",
     "401": "No API key, or one that is malformed, unknown, revoked or expired.",
     "403": "The API key lacks the scope this operation needs; `detail` names it.",
     "404": "Not found, or not published.",
@@ -53,6 +56,49 @@ _RATE_LIMITED_HEADERS = {
 }
 
 
+_REQUEST_ID = {
+    "description": "The request's id: the caller's `X-Request-ID` if it was 8-64 letters, digits,"
+    " `.`, `_` or `-`, a new one otherwise. Problem bodies carry it as `request_id`; quote it"
+    " when reporting a problem.",
+    "required": True,
+    "schema": {"type": "string", "examples": ["9a4ad645c03447c9985a3772364cc73f"]},
+}
+_REQUEST_ID_PARAMETER = {
+    "name": REQUEST_ID_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "An id of the caller's for this request, echoed in the `X-Request-ID`"
+    " response header and the logs; used only if it is 8-64 letters, digits, `.`, `_` or `-`,"
+    " otherwise replaced by a new one, never refused.",
+    "schema": {"type": "string"},
+}
+
+
+def _document_request_ids(document: dict[str, Any]) -> None:
+    """`X-Request-ID` as an optional request header of every operation and a header of every
+    response, as `RequestIdMiddleware` treats them."""
+    components = document.setdefault("components", {})
+    components.setdefault("headers", {})[REQUEST_ID_HEADER] = _REQUEST_ID
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            # Inline rather than a $ref, like every other parameter, for tools that read
+            # parameters without resolving references.
+            operation.setdefault("parameters", []).append(dict(_REQUEST_ID_PARAMETER))
+            for response in operation.get("responses", {}).values():
+                # A new mapping: declared headers may be shared by several responses.
+                response["headers"] = {
+                    **response.get("headers", {}),
+                    REQUEST_ID_HEADER: {"$ref": f"#/components/headers/{REQUEST_ID_HEADER}"},
+                }
+
+
+def _document_public_security(document: dict[str, Any]) -> None:
+    """An operation without an API key scheme is public: `security: []` says so explicitly."""
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            operation.setdefault("security", [])
+
+
 def operation_id(route: APIRoute) -> str:
     """Stable snake_case operation ids, the endpoint function's name."""
     return route.name
@@ -88,6 +134,12 @@ def install_openapi(app: FastAPI) -> None:
             description=app.description,
             routes=app.routes,
             tags=app.openapi_tags,
+            servers=[
+                {
+                    "url": get_settings().public_base_url.rstrip("/"),
+                    "description": "This deployment (`PUBLIC_BASE_URL`).",
+                }
+            ],
         )
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         for name in ("HTTPValidationError", "ValidationError"):
@@ -108,7 +160,8 @@ def install_openapi(app: FastAPI) -> None:
                     statuses.add("422")
                 if any(p["in"] == "path" for p in operation.get("parameters", [])):
                     statuses.add("404")
-                if any(p["name"] == "cursor" for p in operation.get("parameters", [])):
+                # Unknown or repeated query parameters are refused (app/core/query_params.py).
+                if any(p["in"] == "query" for p in operation.get("parameters", [])):
                     statuses.add("400")
                 if "requestBody" in operation:
                     statuses |= {"400", "422"}
@@ -122,6 +175,8 @@ def install_openapi(app: FastAPI) -> None:
                         if status == "429":
                             headers = {"headers": dict(_RATE_LIMITED_HEADERS)}
                         responses[status] = {**_problem_response(status), **headers}
+        _document_public_security(document)
+        _document_request_ids(document)
         app.openapi_schema = document
         return document
 

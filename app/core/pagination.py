@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from app.core.config import get_settings
 from app.core.errors import InvalidCursor
-from app.core.urls import public_url
+from app.core.urls import Link, public_url
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -26,8 +26,13 @@ ItemT = TypeVar("ItemT")
 
 class Page(BaseModel, Generic[ItemT]):
     items: list[ItemT]
-    next: str | None = Field(
+    next: Link | None = Field(
         description="Absolute URL of the next page with the same filters; null on the last page."
+    )
+    cursor: str | None = Field(
+        description="The cursor of the next page, to send back as-is as the `cursor` query"
+        " parameter with the same filters; null on the last page. Opaque: do not parse it.",
+        examples=[None],
     )
 
 
@@ -64,7 +69,10 @@ class PageParams:
         ] = DEFAULT_LIMIT,
         cursor: Annotated[
             str | None,
-            Query(max_length=400, description="Opaque cursor from a `next` link."),
+            Query(
+                max_length=400,
+                description="Opaque cursor of the next page: a page's `cursor` field, as given.",
+            ),
         ] = None,
     ) -> None:
         self.request = request
@@ -90,7 +98,7 @@ class PageParams:
         """Build the page from up to `limit + 1` rows in `position` order (slug by default)."""
         has_more = len(rows) > self.limit
         rows = rows[: self.limit]
-        next_url = None
+        next_url = cursor = None
         if has_more:
             payload = _b64(
                 json.dumps(
@@ -102,7 +110,7 @@ class PageParams:
                 self.request.url.path,
                 str(self.request.url.include_query_params(cursor=cursor).query),
             )
-        return {"items": [to_item(row) for row in rows], "next": next_url}
+        return {"items": [to_item(row) for row in rows], "next": next_url, "cursor": cursor}
 
 
 PageParamsDep = Annotated[PageParams, Depends()]

@@ -7,8 +7,13 @@ header: a hostile Host must not reach a body, a header or a cache.
 from typing import Annotated
 
 from fastapi import Depends, Request
+from pydantic import WithJsonSchema
 
 from app.core.config import get_settings
+
+# An absolute URL in a response body, documented as `format: uri` so that clients may type it.
+# Kept a `str` at run time: the API builds these itself and sends them exactly as built.
+Link = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
 
 
 def public_url(path: str, query: str = "") -> str:

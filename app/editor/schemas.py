@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from app.core.pagination import Page
+from app.core.urls import Link
 from app.evidence.vocabulary import ItemKind, Status
 from app.sources.schemas import SourceCreate
 
@@ -18,9 +19,9 @@ class SourceWrite(SourceCreate):
 
 
 class EditorLinks(BaseModel):
-    self: str = Field(description="This item in the editor API.")
-    revisions: str = Field(description="Its revision history.")
-    public: str | None = Field(description="Where the public reads it; null while not public.")
+    self: Link = Field(description="This item in the editor API.")
+    revisions: Link = Field(description="Its revision history.")
+    public: Link | None = Field(description="Where the public reads it; null while not public.")
 
 
 class EditorItem(BaseModel):
@@ -68,7 +69,7 @@ class DueItem(BaseModel):
     status: Status
     next_review_due: date
     overdue_days: int = Field(description="Days past the due date; negative while still to come.")
-    edit: str = Field(description="The item in the editor API.")
+    edit: Link = Field(description="The item in the editor API.")
 
 
 class DueList(BaseModel):

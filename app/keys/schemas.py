@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.core.pagination import Page
 from app.core.types import utcnow
+from app.core.urls import Link
 from app.evidence.schemas import SLUG_PATTERN as NAME_PATTERN
 from app.evidence.schemas import InputModel, Timestamp
 from app.keys.scopes import Scope
@@ -79,7 +80,7 @@ class ApiKeyPublic(BaseModel):
         description="When the key last authenticated a request, to the minute; null if never.",
         examples=[None],
     )
-    url: str = Field(
+    url: Link = Field(
         description="The key's URL.",
         examples=["http://127.0.0.1:8000/v1/editor/keys/cms-production"],
     )

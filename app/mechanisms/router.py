@@ -5,6 +5,7 @@ from app.mechanisms import schemas, service
 router = content_router(
     plural="mechanisms",
     singular="mechanism",
+    example_slug="serotonin",
     filters=schemas.MechanismFilters,
     summary=schemas.MechanismSummary,
     detail=schemas.Mechanism,

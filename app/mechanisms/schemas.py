@@ -1,6 +1,6 @@
 from pydantic import BaseModel, Field
 
-from app.core.urls import Urls
+from app.core.urls import Link, Urls
 from app.evidence.public import (
     CaveatOut,
     CertaintyOut,
@@ -50,7 +50,7 @@ class MechanismFilters(BaseModel):
 
 class MechanismSummary(BaseModel):
     slug: str = Field(examples=["serotonin"])
-    url: str
+    url: Link
     title: str
     pathway: Pathway
     support_level: SupportLevel

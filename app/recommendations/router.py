@@ -5,6 +5,7 @@ from app.recommendations import schemas, service
 router = content_router(
     plural="recommendations",
     singular="recommendation",
+    example_slug="breastfeed",
     filters=schemas.RecommendationFilters,
     summary=schemas.RecommendationSummary,
     detail=schemas.Recommendation,

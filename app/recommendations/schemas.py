@@ -1,6 +1,6 @@
 from pydantic import BaseModel, Field, model_validator
 
-from app.core.urls import Urls
+from app.core.urls import Link, Urls
 from app.evidence.public import (
     CaveatOut,
     CertaintyOut,
@@ -111,7 +111,7 @@ def target_out(target: RecommendationTarget, urls: Urls) -> TargetOut:
 
 class RecommendationSummary(BaseModel):
     slug: str = Field(examples=["breastfeed"])
-    url: str
+    url: Link
     title: str
     tip: str = Field(description="At most 160 characters, for mobile cards.")
     topic: Topic

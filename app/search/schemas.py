@@ -2,6 +2,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.core.urls import Link
 from app.evidence.public import Language
 
 
@@ -15,7 +16,7 @@ class SearchResult(BaseModel):
     kind: SearchKind = Field(description="What the item is.", examples=["recommendation"])
     slug: str = Field(examples=["prioritise-sleep"])
     title: str = Field(examples=["Get enough sleep"])
-    url: str = Field(description="Absolute URL of the item.")
+    url: Link = Field(description="Absolute URL of the item.")
     snippet: str = Field(
         description="A passage of the item where the words matched: from its body where they"
         " occur there, otherwise its title. HTML: the text is escaped (`&amp;`, `&lt;`, `&gt;`,"

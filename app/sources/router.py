@@ -4,6 +4,7 @@ from app.sources import schemas, service
 router = content_router(
     plural="sources",
     singular="source",
+    example_slug="news-baby-gut-mental-health",
     filters=schemas.SourceFilters,
     summary=schemas.SourceSummary,
     detail=schemas.Source,

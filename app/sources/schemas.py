@@ -2,7 +2,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from app.core.urls import Urls
+from app.core.urls import Link, Urls
 from app.evidence.public import (
     CaveatOut,
     Language,
@@ -59,8 +59,8 @@ class SourceFilters(BaseModel):
 
 
 class SourceSummary(BaseModel):
-    slug: str = Field(examples=["webmd-baby-gut-mental-health"])
-    url: str
+    slug: str = Field(examples=["news-baby-gut-mental-health"])
+    url: Link
     title: str = Field(description="As the document states it.")
     source_type: SourceType
     author: str | None = Field(description="As the document states it; null if it does not.")
@@ -83,7 +83,7 @@ class PersonOut(BaseModel):
 
 class Source(SourceSummary):
     updated_on: date | None
-    original_url: str | None
+    original_url: Link | None
     sha256: str = Field(description="SHA-256 of the document's UTF-8 bytes.")
     reliability_note: str
     text: str = Field(description="The document, byte for byte; quote offsets index into it.")

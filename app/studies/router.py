@@ -5,6 +5,7 @@ from app.studies import schemas, service
 router = content_router(
     plural="studies",
     singular="study",
+    example_slug="child-gut-microbiome-cohort",
     filters=schemas.StudyFilters,
     summary=schemas.StudySummary,
     detail=schemas.Study,

@@ -1,6 +1,6 @@
 from pydantic import BaseModel, Field, model_validator
 
-from app.core.urls import Urls
+from app.core.urls import Link, Urls
 from app.evidence.public import (
     CaveatOut,
     EvidenceLevelOut,
@@ -113,7 +113,7 @@ class Publication(BaseModel):
 
 class StudySummary(BaseModel):
     slug: str = Field(examples=["child-gut-microbiome-cohort"])
-    url: str
+    url: Link
     title: str
     record_kind: RecordKind = Field(
         description="A single study, a body of research, a systematic review or a guideline."

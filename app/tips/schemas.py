@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, Field
 
 from app.core.pagination import Page
-from app.core.urls import Urls
+from app.core.urls import Link, Urls
 from app.evidence.public import CaveatOut, CertaintyOut, Language, LifeStageOut
 from app.evidence.vocabulary import Certainty, LifeStage, Topic
 from app.models import Recommendation
@@ -52,7 +52,7 @@ class Tip(BaseModel):
     top_caveat: CaveatOut | None = Field(description="The caveat a card must always show.")
     life_stages: list[LifeStageOut]
     topic: Topic
-    recommendation_url: str = Field(description="Absolute URL of the full recommendation.")
+    recommendation_url: Link = Field(description="Absolute URL of the full recommendation.")
     language: Language
 
 
