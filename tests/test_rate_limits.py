@@ -18,7 +18,9 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,10 +29,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from app.core.config import Settings
+from app.core.types import utcnow
 from app.main import create_app
 from app.rate_limits.budgets import KEY_PREFIX
 from tests.browser import ROOT, SERVER_START_SECONDS, free_port
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, issue_key
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 LIMIT = 3
@@ -96,9 +99,11 @@ def redis_reachable() -> str:
 
 
 class Callers:
-    """Client addresses and API keys unique to this run; removes their Redis keys at the end."""
+    """Client addresses, and API keys issued in this database, unique to this run; removes their
+    Redis keys at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.names: list[str] = []
 
     def address(self) -> str:
@@ -106,7 +111,13 @@ class Callers:
         self.names.append(address := f"2001:db8::{groups}")
         return address
 
-    def key(self) -> dict[str, str]:
+    def key(self, **issued: Any) -> dict[str, str]:
+        headers = issue_key(self.engine, **issued)
+        self.names.append(headers["Authorization"].split("_")[1])
+        return headers
+
+    def made_up_key(self) -> dict[str, str]:
+        """Well-formed, but never issued."""
         prefix = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(8))
         self.names.append(prefix)
         return {"Authorization": f"Bearer gbk_{prefix}_{secrets.token_urlsafe(32)}"}
@@ -128,8 +139,8 @@ def storage(request: pytest.FixtureRequest) -> str | None:
 
 
 @pytest.fixture
-def callers(storage: str | None) -> Iterator[Callers]:
-    made = Callers()
+def callers(storage: str | None, seeded_engine: Engine) -> Iterator[Callers]:
+    made = Callers(seeded_engine)
     yield made
     if storage is not None:
         made.delete_from(storage)
@@ -230,6 +241,24 @@ def test_keys_and_addresses_have_budgets_of_their_own(
     refused = second.get(PATH, headers=key)
     assert refused.status_code == 429
     assert refused.json()["violated-policies"] == ["api-key"]
+
+
+@pytest.mark.parametrize("unissued", ["made up", "revoked", "expired"])
+def test_a_key_not_issued_or_no_longer_active_counts_against_the_address(
+    limited: Callable[..., _Limited], storage: str | None, callers: Callers, unissued: str
+) -> None:
+    """Invented prefixes earn no budgets of their own, however many a client makes up."""
+    key = {
+        "made up": callers.made_up_key,
+        "revoked": lambda: callers.key(revoked=True),
+        "expired": lambda: callers.key(expires_at=utcnow() - timedelta(minutes=1)),
+    }[unissued]()
+    active = callers.key()
+    client = limited(storage).as_(callers.address())
+    assert limits_of(client.get(PATH))[:4] == ("ip", LIMIT, WINDOW, LIMIT - 1)
+    response = client.get(PATH, headers=key)
+    assert limits_of(response)[:4] == ("ip", LIMIT, WINDOW, LIMIT - 2)
+    assert limits_of(client.get(PATH, headers=active))[0] == "api-key"
 
 
 @pytest.mark.parametrize(
@@ -342,7 +371,7 @@ def test_two_workers_share_one_redis_budget(seeded_engine: Engine, tmp_path: Pat
     """`uvicorn --workers 2` with REDIS_URL: across fresh connections, served by both workers,
     exactly the budget is allowed in all."""
     url = redis_reachable()
-    callers = Callers()
+    callers = Callers(seeded_engine)
     key = callers.key()
     budget = 10
     with workers(url, budget, 2, tmp_path / "uvicorn.log") as (base_url, pids):

@@ -1,7 +1,8 @@
 """Pure ASGI middleware that counts each request against its caller's budget.
 
-The caller is the public prefix of a well-formed `Authorization: Bearer gbk_<prefix>_<secret>`
-(not looked up: the database is not asked on every request), else the client address in
+The caller is the public prefix of `Authorization: Bearer gbk_<prefix>_<secret>` when it is the
+prefix of an issued, active key (from a set the database refreshes now and then, not asked on
+every request; see `issued`), else the client address in
 `scope["client"]`, which uvicorn rewrites from X-Forwarded-For only for the proxies in
 FORWARDED_ALLOW_IPS. It runs inside CORS, so browsers can read a 429, and inside request ids and
 security headers, which every 429 therefore carries too.
@@ -18,6 +19,7 @@ from app.core.config import Settings
 from app.core.errors import ProblemType, problem_response
 from app.keys.service import key_prefix
 from app.rate_limits.budgets import KEY_PREFIX, Budgets
+from app.rate_limits.issued import IssuedPrefixes
 from app.rate_limits.policy import IP_POLICY, KEY_POLICY, Policy, policy
 
 # Probes must answer however busy a client is; /metrics is scraped by the operator; the page
@@ -36,14 +38,15 @@ class RateLimitMiddleware:
         self.ip_policy = policy(IP_POLICY, settings.rate_limit)
         self.key_policy = policy(KEY_POLICY, settings.rate_limit_api_key)
         self.budgets = Budgets(settings.redis_url, key_prefix)
+        self.issued = IssuedPrefixes()
 
-    def partition(self, scope: Scope) -> tuple[Policy, str]:
+    async def partition(self, scope: Scope) -> tuple[Policy, str]:
         """The policy that applies and the budget it is counted in."""
         for name, value in scope["headers"]:
             if name == b"authorization":
                 scheme, _, token = value.decode("latin-1").strip().partition(" ")
                 prefix = key_prefix(token.strip()) if scheme.lower() == "bearer" else None
-                if prefix is not None:
+                if prefix is not None and await self.issued.known(prefix):
                     return self.key_policy, f"key:{prefix}"
                 break
         client = scope.get("client")
@@ -56,7 +59,7 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or unlimited(scope["path"]):
             await self.app(scope, receive, send)
             return
-        policy, partition = self.partition(scope)
+        policy, partition = await self.partition(scope)
         outcome = await self.budgets.hit(policy, partition)
         headers = outcome.headers(time.time())
         if not outcome.allowed:
