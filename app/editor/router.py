@@ -175,9 +175,8 @@ def kind_routes(spec: ContentKind) -> APIRouter:
         urls: UrlsDep,
         if_match: IfMatch = None,
     ) -> Response:
-        versions = versions_matching(if_match)
-        row = service.transition(session, editor, spec, slug, Status.withdrawn, versions)
-        return _item(request, urls, spec, row)
+        step = TransitionIn(status=Status.withdrawn)
+        return transition(slug, step, editor, session, request, urls, if_match)
 
     def list_revisions(
         slug: SlugPath, editor: Writer, session: ReadSession, page: PageParamsDep
