@@ -2,9 +2,12 @@
 
 import json
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
 from types import FrameType
 from typing import Annotated, Any, NoReturn
 
@@ -29,6 +32,12 @@ from app.seeding.loader import SeedError, load_seed
 
 # As the Dockerfile's CMD passes to uvicorn.
 GRACEFUL_SHUTDOWN_SECONDS = 20
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    ndjson = "ndjson"
+
 
 cli = typer.Typer(
     help=__doc__, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
@@ -98,6 +107,35 @@ def openapi() -> None:
     from app.main import app
 
     typer.echo(json.dumps(app.openapi(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+def export(
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="One JSON document, or NDJSON.")
+    ] = ExportFormat.json,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="The file to write; stdout without it.")
+    ] = None,
+) -> None:
+    """Write every published item, as `GET /v1/export` serves it."""
+    from starlette.requests import Request
+
+    from app.core.urls import Urls
+    from app.export.service import FORMATS, open_snapshot, stream_export
+    from app.main import app
+
+    urls = Urls(Request({"type": "http", "app": app}))
+    with _migrated_database() as session:
+        chunks = stream_export(open_snapshot(get_engine()), urls, FORMATS[format.value])
+        session.close()
+        if output is None:
+            for chunk in chunks:
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+        else:
+            with output.open("wb") as file:
+                file.writelines(chunks)
 
 
 def _exit_after_shutdown(_signum: int, _frame: FrameType | None) -> NoReturn:

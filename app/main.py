@@ -30,6 +30,7 @@ from app.editor.router import routers as editor_routers
 from app.evidence.router import router as vocabulary_router
 from app.explore.router import ASSETS as EXPLORE_ASSETS
 from app.explore.router import router as explore_router
+from app.export.router import router as export_router
 from app.health.router import router as health_router
 from app.keys.router import router as keys_router
 from app.mechanisms.router import router as mechanisms_router
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tips_router,
         search_router,
         changes_router,
+        export_router,
         vocabulary_router,
     ):
         public.include_router(router)

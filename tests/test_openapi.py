@@ -36,6 +36,7 @@ EXPECTED_OPERATION_IDS = {
     "get_daily_tip",
     "search",
     "list_changes",
+    "export_content",
     "get_card",
     "get_oembed",
     "get_explorer",
