@@ -48,7 +48,7 @@ def test_json_export_is_every_listed_item_as_its_detail(
 ) -> None:
     body = _export(client)
     assert body["content_version"] == _version(seeded_engine)
-    assert list(body) == ["content_version", "generated_at", *KINDS.values()]
+    assert list(body) == ["content_version", "generated_at", "changes", *KINDS.values()]
     for plural in KINDS.values():
         listed = [item["slug"] for item in walk(client, f"/v1/{plural}?limit=50")]
         exported = body[plural]
@@ -72,6 +72,7 @@ def test_ndjson_is_the_same_content_line_by_line(client: TestClient) -> None:
         meta, items = lines[0], lines[1:]
         assert meta["kind"] == "meta"
         assert meta["content_version"] == document["content_version"]
+        assert meta["changes"] == document["changes"]
         by_kind: dict[str, list[Any]] = {plural: [] for plural in KINDS.values()}
         for line in items:
             by_kind[KINDS[line["kind"]]].append(line["item"])
@@ -111,9 +112,12 @@ def test_withdrawn_and_draft_items_are_not_exported() -> None:
         assert len(slugs) == len(before["recommendations"]) - 1
         assert after["content_version"] > before["content_version"]
         assert after["content_version"] == _version(editor.engine)
-        changes = walk(editor.client, "/v1/changes?limit=100")
-        assert (changes[-1]["kind"], changes[-1]["slug"]) == ("recommendation", slug)
-        assert changes[-1]["change"] == "withdrawn"
+        # A mirror of the first export follows its `changes` link: exactly what came after.
+        changes = walk(editor.client, before["changes"])
+        assert [(c["kind"], c["slug"], c["change"]) for c in changes] == [
+            ("recommendation", slug, "withdrawn")
+        ]
+        assert walk(editor.client, after["changes"]) == []
         stale = editor.client.get("/v1/export", headers={"If-None-Match": etag})
         assert stale.status_code == 200
 

@@ -55,6 +55,16 @@ def _filters_digest(request: Request) -> str:
         for key, value in request.query_params.multi_items()
         if key not in PAGING_PARAMS
     )
+    return _digest(filters)
+
+
+def cursor_after(position: str) -> str:
+    """A cursor for the unfiltered list, continuing after `position`, as a page would issue."""
+    payload = _b64(json.dumps({"after": position, "filters": _digest([])}).encode())
+    return f"{payload}.{_sign(payload)}"
+
+
+def _digest(filters: list[tuple[str, str]]) -> str:
     return hashlib.sha256(json.dumps(filters).encode()).hexdigest()[:16]
 
 

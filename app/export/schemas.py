@@ -2,6 +2,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from app.core.urls import Link
 from app.mechanisms.schemas import Mechanism
 from app.recommendations.schemas import Recommendation
 from app.sources.schemas import Source
@@ -16,6 +17,10 @@ class Export(BaseModel):
         examples=[42],
     )
     generated_at: datetime = Field(description="When the export was made (UTC).")
+    changes: Link = Field(
+        description="The change feed from the first change after this export: follow it, and"
+        " its `next` links, to keep a mirror of the export current."
+    )
     recommendations: list[Recommendation] = Field(description="In slug order.")
     mechanisms: list[Mechanism] = Field(description="In slug order.")
     studies: list[Study] = Field(description="In slug order.")

@@ -11,20 +11,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.strategy_options import _AbstractLoad
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.changes.service import LOGGED, FeedEvent
 from app.core.http_cache import read_validators
+from app.core.pagination import cursor_after
 from app.core.types import utcnow
-from app.core.urls import Urls
+from app.core.urls import Urls, public_url
 from app.evidence.queries import is_public
 from app.evidence.vocabulary import ItemKind
 from app.mechanisms import schemas as mechanism_schemas
 from app.mechanisms import service as mechanism_service
-from app.models import Mechanism, Recommendation, SourceDocument, Study
+from app.models import ContentChange, Mechanism, Recommendation, SourceDocument, Study
 from app.recommendations import schemas as recommendation_schemas
 from app.recommendations import service as recommendation_service
 from app.sources import schemas as source_schemas
@@ -117,6 +120,19 @@ def _batches(
         session.expunge_all()
 
 
+def changes_url(session: Session) -> str:
+    """Where the change feed continues after the last change this snapshot shows."""
+    last = session.exec(
+        select(ContentChange).order_by(col(ContentChange.at).desc(), col(ContentChange.id).desc())
+    ).first()
+    if last is None:
+        return public_url("/v1/changes")
+    event = FeedEvent(
+        last.at, LOGGED, last.id or 0, last.kind, last.slug, last.version, last.change
+    )
+    return public_url("/v1/changes", urlencode({"cursor": cursor_after(event.position)}))
+
+
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -128,9 +144,15 @@ def stream_export(
     Closes the snapshot session when done (or when the consumer stops)."""
     try:
         version = read_validators(session).version
+        changes = changes_url(session)
         moment = (generated_at or utcnow()).isoformat().replace("+00:00", "Z")
         if media_type == NDJSON:
-            meta = {"kind": META, "content_version": version, "generated_at": moment}
+            meta = {
+                "kind": META,
+                "content_version": version,
+                "generated_at": moment,
+                "changes": changes,
+            }
             yield (_dump(meta) + "\n").encode()
             for exported in KINDS:
                 for batch in _batches(session, exported, urls):
@@ -139,7 +161,10 @@ def stream_export(
                         _dump({"kind": kind, "item": item}) + "\n" for item in batch
                     ).encode()
             return
-        yield f'{{"content_version":{version},"generated_at":{_dump(moment)}'.encode()
+        yield (
+            f'{{"content_version":{version},"generated_at":{_dump(moment)}'
+            f',"changes":{_dump(changes)}'
+        ).encode()
         for exported in KINDS:
             yield f',"{exported.plural}":['.encode()
             separator = ""
