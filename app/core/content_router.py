@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -12,6 +12,7 @@ from app.core.db import ReadSession
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, JSON_LD, AcceptHeader, choose
 from app.core.pagination import Page, PageParamsDep
+from app.core.sparse_fields import FieldSelection, only, selection, sparse_page
 from app.core.urls import Urls, UrlsDep
 from app.evidence.schemas import SLUG_PATTERN
 from app.evidence.vocabulary import DEFAULT_LANGUAGE
@@ -73,13 +74,16 @@ def content_router(
         representation: RepresentationDep,
         query: Annotated[filters, Query()],  # type: ignore[valid-type]
         accept: AcceptHeader,
+        fields: Annotated[FieldSelection, Depends(selection(summary))],
     ) -> Any:
         representation.check(choose(accept, [JSON]))
         rows = list_rows(session, query, page.after, page.limit)
-        declare_language(response, rows)
         body = page_model(**page.page(rows, lambda row: summary_of(row, urls)))
-        representation.send(response, body.model_dump(mode="json"))
-        return body
+        whole = body.model_dump(mode="json")
+        sent: Response = response if fields is None else JSONResponse(sparse_page(whole, fields))
+        declare_language(sent, rows)
+        representation.send(sent, whole)
+        return body if fields is None else sent
 
     def get_item(
         session: ReadSession,
@@ -96,6 +100,7 @@ def content_router(
             ),
         ],
         accept: AcceptHeader,
+        fields: Annotated[FieldSelection, Depends(selection(detail))],
     ) -> Any:
         media_type = choose(accept, detail_types)
         representation.check(media_type)
@@ -107,7 +112,13 @@ def content_router(
             declare_language(linked, [row])
             representation.send(linked, detail.model_dump(mode="json"))
             return linked
-        representation.send(response, detail.model_dump(mode="json"))
+        whole = detail.model_dump(mode="json")
+        if fields is not None:
+            sparse = JSONResponse(only(whole, fields))
+            declare_language(sparse, [row])
+            representation.send(sparse, whole)
+            return sparse
+        representation.send(response, whole)
         return detail
 
     router.add_api_route(
@@ -118,7 +129,8 @@ def content_router(
         response_model=page_model,
         responses={200: {"headers": RESPONSE_HEADERS}, **NOT_MODIFIED, 406: {}},
         summary=f"List published {plural}",
-        description=f"Ordered by slug. Follow `next` for the following page of {plural}.",
+        description=f"Ordered by slug. Follow `next` for the following page of {plural}; it"
+        " keeps every filter and `fields`.",
     )
     router.add_api_route(
         "/{slug}",

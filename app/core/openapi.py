@@ -9,6 +9,7 @@ from fastapi.routing import APIRoute
 from app.core.config import get_settings
 from app.core.errors import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
 from app.core.middleware import REQUEST_ID_HEADER
+from app.core.sparse_fields import document_sparse_fields
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _VALIDATION_REF = {"$ref": "#/components/schemas/ValidationProblem"}
@@ -175,6 +176,7 @@ def install_openapi(app: FastAPI) -> None:
                         if status == "429":
                             headers = {"headers": dict(_RATE_LIMITED_HEADERS)}
                         responses[status] = {**_problem_response(status), **headers}
+        document_sparse_fields(document)
         _document_public_security(document)
         _document_request_ids(document)
         app.openapi_schema = document
