@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.core.db import ReadSession
-from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
+from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, Representation, RepresentationDep
 from app.core.negotiation import JSON, JSON_LD, AcceptHeader, choose
 from app.core.pagination import Page, PageParamsDep
 from app.core.sparse_fields import FieldSelection, only, selection, sparse_page
@@ -43,6 +43,27 @@ LINKED_DATA_CONTENT = {"content": {JSON_LD: {"schema": LINKED_DATA_SCHEMA}}}
 def declare_language(response: Response, rows: Iterable[Any]) -> None:
     languages = sorted({row.language for row in rows}) or [DEFAULT_LANGUAGE]
     response.headers["Content-Language"] = ", ".join(languages)
+
+
+def answer(
+    body: BaseModel,
+    rows: list[Any],
+    fields: FieldSelection,
+    response: Response,
+    representation: Representation,
+    cut: Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]] = only,
+) -> Any:
+    """The body as JSON, cut down to `fields` where given, with its language and cache headers
+    (surrogate keys from the whole body: a sparse item still shows its item)."""
+    whole = body.model_dump(mode="json")
+    if fields is None:
+        declare_language(response, rows)
+        representation.send(response, whole)
+        return body
+    sparse = JSONResponse(cut(whole, fields))
+    declare_language(sparse, rows)
+    representation.send(sparse, whole)
+    return sparse
 
 
 def content_router(
@@ -79,11 +100,7 @@ def content_router(
         representation.check(choose(accept, [JSON]))
         rows = list_rows(session, query, page.after, page.limit)
         body = page_model(**page.page(rows, lambda row: summary_of(row, urls)))
-        whole = body.model_dump(mode="json")
-        sent: Response = response if fields is None else JSONResponse(sparse_page(whole, fields))
-        declare_language(sent, rows)
-        representation.send(sent, whole)
-        return body if fields is None else sent
+        return answer(body, rows, fields, response, representation, sparse_page)
 
     def get_item(
         session: ReadSession,
@@ -105,21 +122,13 @@ def content_router(
         media_type = choose(accept, detail_types)
         representation.check(media_type)
         row = get_row(session, slug)
-        declare_language(response, [row])
         detail = detail_of(row, urls)
         if media_type == JSON_LD and linked_data_of is not None:
             linked = JSONResponse(linked_data_of(detail), media_type=JSON_LD)
             declare_language(linked, [row])
             representation.send(linked, detail.model_dump(mode="json"))
             return linked
-        whole = detail.model_dump(mode="json")
-        if fields is not None:
-            sparse = JSONResponse(only(whole, fields))
-            declare_language(sparse, [row])
-            representation.send(sparse, whole)
-            return sparse
-        representation.send(response, whole)
-        return detail
+        return answer(detail, [row], fields, response, representation)
 
     router.add_api_route(
         "",

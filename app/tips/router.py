@@ -1,14 +1,13 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from fastapi.responses import JSONResponse
 
-from app.core.content_router import RESPONSE_HEADERS, declare_language
+from app.core.content_router import RESPONSE_HEADERS, answer
 from app.core.db import ReadSession
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
 from app.core.pagination import PageParamsDep
-from app.core.sparse_fields import FieldSelection, only, selection, sparse_page
+from app.core.sparse_fields import FieldSelection, selection, sparse_page
 from app.core.types import utcnow
 from app.core.urls import UrlsDep
 from app.tips import service
@@ -48,11 +47,7 @@ def list_tips(
     representation.check(choose(accept, [JSON]))
     rows = service.list_tips(session, filters, page.after, page.limit)
     body = TipPage(**page.page(rows, lambda row: tip_of(row, urls)))
-    whole = body.model_dump(mode="json")
-    sent: Response = response if fields is None else JSONResponse(sparse_page(whole, fields))
-    declare_language(sent, rows)
-    representation.send(sent, whole)
-    return body if fields is None else sent
+    return answer(body, rows, fields, response, representation, sparse_page)
 
 
 @router.get(
@@ -83,9 +78,4 @@ def get_daily_tip(
     day = date or utcnow().date()
     representation.check(choose(accept, [JSON]), varies_with=day.isoformat())
     row = service.daily_tip(session, filters, day)
-    body = daily_tip_of(row, urls, day)
-    whole = body.model_dump(mode="json")
-    sent: Response = response if fields is None else JSONResponse(only(whole, fields))
-    declare_language(sent, [row])
-    representation.send(sent, whole)
-    return body if fields is None else sent
+    return answer(daily_tip_of(row, urls, day), [row], fields, response, representation)
