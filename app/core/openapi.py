@@ -179,8 +179,10 @@ def install_openapi(app: FastAPI) -> None:
         for path_item in document.get("webhooks", {}).values():
             for operation in path_item.values():
                 # Requests this API sends: their responses are the receiver's, and a receiver
-                # answers nothing the framework would add for a server's own validation.
+                # answers nothing the framework would add for a server's own validation. They
+                # carry no credentials but a signature, which their headers document.
                 operation["responses"].pop("422", None)
+                operation.setdefault("security", [])
         _document_public_security(document)
         _document_request_ids(document)
         app.openapi_schema = document
