@@ -5,9 +5,14 @@ workers run here, on the module's own database, with waits of milliseconds inste
 Every event is verified with the `standardwebhooks` library, as a receiver would.
 """
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +21,7 @@ from sqlmodel import Session, select
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from app.core.config import Settings, get_settings
+from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.db import create_db_engine
 from app.core.types import utcnow
 from app.keys.scopes import Scope
@@ -24,6 +29,7 @@ from app.main import app
 from app.models import ContentChange, WebhookEndpoint
 from app.webhooks.delivery import DeliveryWorker
 from app.webhooks.runner import DeliveryThread, item_urls
+from tests.browser import free_port
 from tests.conftest import issue_key
 from tests.editing import Editing, editing
 from tests.helpers import assert_problem, walk
@@ -526,3 +532,71 @@ def test_a_waiting_worker_stops_at_once(editor: Editing) -> None:
     started = time.monotonic()
     assert thread.stop(timeout=5)
     assert time.monotonic() - started < 1
+
+
+def start(command: list[str], editor: Editing, log: Path, **env: str) -> subprocess.Popen[bytes]:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": editor.engine.url.render_as_string(hide_password=False),
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
+        "WEBHOOK_POLL_SECONDS": "0.05",
+        **env,
+    }
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-c", "from app.cli import main; main()", *command],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=output,
+            stderr=output,
+        )
+
+
+def stopped(process: subprocess.Popen[bytes], log: Path) -> int:
+    """Sends SIGTERM; the exit status, which must come within the 20 s serve allows."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+        pytest.fail(f"did not stop within 20 s:\n{log.read_text(errors='replace')}")
+
+
+def test_a_worker_process_stopped_mid_backlog_then_serve_delivers_the_rest(
+    editor: Editing, studies: list[str], register: Any, receiver: Receiver, tmp_path: Path
+) -> None:
+    """`gutbrain worker` is stopped (SIGTERM) after the first of five events; `gutbrain serve`,
+    delivering in its lifespan, sends the other four. Each arrives once, in order, and both
+    processes exit 0."""
+    endpoint = register(receiver.url)
+    changes = [change(editor, slug, "processes") for slug in studies[:5]]
+    receiver.delay = 0.3
+    log = tmp_path / "processes.log"
+    worker_process = start(["worker"], editor, log)
+    try:
+        wait_for(lambda: len(receiver.received) >= 1, lambda: time.sleep(0.05), seconds=30)
+        assert stopped(worker_process, log) == 0
+    finally:
+        if worker_process.poll() is None:
+            worker_process.kill()
+    assert len(receiver.received) < 5, "the worker was not stopped mid-backlog"
+
+    port = free_port()
+    server = start(
+        ["serve", "--port", str(port)],
+        editor,
+        log,
+        WEBHOOK_DELIVERY_ENABLED="true",
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+    )
+    try:
+        wait_for(lambda: len(receiver.received) >= 5, lambda: time.sleep(0.05), seconds=30)
+        time.sleep(0.5)  # time enough to send a sixth, which must not come
+        assert stopped(server, log) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+    events = [verified(endpoint["secret"], request) for request in receiver.received]
+    assert [event["data"]["change_id"] for event in events] == changes, log.read_text()
+    assert events[-1]["data"]["url"].startswith(f"http://127.0.0.1:{port}/v1/studies/")
