@@ -600,3 +600,17 @@ def test_a_worker_process_stopped_mid_backlog_then_serve_delivers_the_rest(
     events = [verified(endpoint["secret"], request) for request in receiver.received]
     assert [event["data"]["change_id"] for event in events] == changes, log.read_text()
     assert events[-1]["data"]["url"].startswith(f"http://127.0.0.1:{port}/v1/studies/")
+
+
+def test_a_slow_receiver_times_out(
+    editor: Editing, admin: dict[str, str], studies: list[str], register: Any, receiver: Receiver
+) -> None:
+    endpoint = register(receiver.url)
+    receiver.delay = 1.5
+    change(editor, studies[0], "slow")
+    started = time.monotonic()
+    worker(editor, webhook_timeout_seconds=0.3).run_once()
+    assert time.monotonic() - started < 1.4
+    (attempt,) = deliveries(editor, admin, endpoint)
+    assert (attempt["outcome"], attempt["response_status"]) == ("failed", None)
+    assert attempt["error"].startswith("ReadTimeout")

@@ -198,29 +198,31 @@ class DeliveryWorker:
             sent += 1
         if endpoint.disabled_at is not None or endpoint.next_attempt_at > utcnow():
             return sent
-        cursor, failed = endpoint.last_change_id, endpoint.failed_attempts
-        for _ in range(EVENTS_PER_CLAIM):
+        with Session(self.engine) as session:
+            changes = list(
+                session.exec(
+                    select(ContentChange)
+                    .where(col(ContentChange.id) > endpoint.last_change_id)
+                    .order_by(col(ContentChange.id))
+                    .limit(EVENTS_PER_CLAIM)
+                )
+            )
+        failed, skipped_to = endpoint.failed_attempts, None
+        for change in changes:
+            assert change.id is not None
             if stop is not None and stop.is_set():
                 break
-            with Session(self.engine) as session:
-                change = session.exec(
-                    select(ContentChange)
-                    .where(col(ContentChange.id) > cursor)
-                    .order_by(col(ContentChange.id))
-                    .limit(1)
-                ).first()
-            if change is None or change.id is None:
-                break
             if not _subscribed(endpoint, change):
-                if not self._advance(endpoint_id, change.id):
-                    break
-                cursor = change.id
+                skipped_to = change.id
                 continue
             attempt = self._send_change(endpoint, change, failed + 1)
             sent += 1
             if not attempt.succeeded:
-                break
-            cursor, failed = change.id, 0
+                return sent
+            failed, skipped_to = 0, None
+        if skipped_to is not None:
+            # Past changes of types the endpoint does not take, so it is not due again for them.
+            self._advance(endpoint_id, skipped_to)
         return sent
 
     def _send_change(
@@ -302,16 +304,14 @@ class DeliveryWorker:
             )
             session.commit()
 
-    def _advance(self, endpoint_id: int, change_id: int) -> bool:
-        """Moves the cursor past a change the endpoint did not subscribe to."""
+    def _advance(self, endpoint_id: int, change_id: int) -> None:
         with Session(self.engine) as session:
-            held = session.exec(
+            session.exec(
                 sa.update(WebhookEndpoint)
-                .where(self._held(endpoint_id))
-                .values(last_change_id=change_id, lease_until=utcnow() + self.lease)
-            ).rowcount
+                .where(self._held(endpoint_id), col(WebhookEndpoint.last_change_id) < change_id)
+                .values(last_change_id=change_id)
+            )
             session.commit()
-        return held == 1
 
     def _post(self, endpoint: WebhookEndpoint, event_id: str, payload: dict[str, Any]) -> Attempt:
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
