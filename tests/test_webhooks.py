@@ -614,3 +614,19 @@ def test_a_slow_receiver_times_out(
     (attempt,) = deliveries(editor, admin, endpoint)
     assert (attempt["outcome"], attempt["response_status"]) == ("failed", None)
     assert attempt["error"].startswith("ReadTimeout")
+
+
+def test_a_database_outage_pauses_delivery_without_ending_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    unreachable = create_db_engine(f"sqlite:///{tmp_path / 'missing' / 'gutbrain.db'}")
+    thread = DeliveryThread(DeliveryWorker(unreachable, fast(), item_urls(app)))
+    with caplog.at_level("WARNING", logger="app.webhooks"):
+        thread.start()
+        time.sleep(0.3)
+        assert thread.thread.is_alive()
+        assert thread.stop()
+    paused = [r for r in caplog.records if r.getMessage().startswith("webhook delivery paused")]
+    assert len(paused) >= 2, "one line per round, round after round"
+    assert all(record.exc_info is None for record in paused)
+    unreachable.dispose()

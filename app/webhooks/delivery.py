@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.core.config import Settings
+from app.core.errors import database_reason, is_database_unavailable
 from app.core.types import utcnow
 from app.models import ContentChange, WebhookDelivery, WebhookEndpoint
 from app.webhooks import secrets
@@ -101,10 +102,13 @@ class DeliveryWorker:
             while not stop.is_set():
                 try:
                     sent = self.run_once(stop)
-                except Exception:
-                    # The database is down or a receiver misbehaves in a way not foreseen: keep
-                    # the loop alive and try again later, as the leases let any worker do.
-                    logger.exception("webhook delivery round failed")
+                except Exception as error:
+                    # Keep the loop alive and try again later, as the leases let any worker do:
+                    # an outage is one line per round, anything else a traceback.
+                    if is_database_unavailable(error):
+                        logger.warning("webhook delivery paused: %s", database_reason(error))
+                    else:
+                        logger.exception("webhook delivery round failed")
                     sent = 0
                 if not sent:
                     stop.wait(self.settings.webhook_poll_seconds)
