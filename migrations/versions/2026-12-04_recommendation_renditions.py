@@ -1,7 +1,7 @@
 """recommendation renditions: a push-notification tip and a card summary
 
 Revision ID: c2b8f6a01e22
-Revises: b6f2d8e41a57
+Revises: c3c9a7b12f33
 Create Date: 2026-12-04 12:50:00.000000
 
 Existing recommendations start with empty renditions, which the content rules refuse, so the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c2b8f6a01e22"
-down_revision: str | None = "b6f2d8e41a57"
+down_revision: str | None = "c3c9a7b12f33"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
