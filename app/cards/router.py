@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
+from app.attribution.service import attribution
 from app.cards import service
 from app.cards.oembed import (
     CACHE_AGE_SECONDS,
@@ -215,6 +216,7 @@ def get_oembed(
         html=iframe(urls.card(target.kind, target.slug), row.title, width, height),
         width=width,
         height=height,
+        attribution=attribution(),
     )
     declare_language(response, [row])
     representation.send(response, {"slug": row.slug, "url": urls.item(source.singular, row.slug)})

@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from app.attribution.schemas import Attributed
+from app.attribution.service import attribution
 from app.core.db import ReadSession
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, JSON_LD, AcceptHeader, choose
@@ -63,7 +65,11 @@ def content_router(
     to clients whose Accept header prefers `application/ld+json`."""
     detail_types = [JSON, JSON_LD] if linked_data_of else [JSON]
     router = APIRouter(prefix=f"/{plural}", tags=[plural])
-    page_model = type(f"{summary.__name__}Page", (Page[summary],), {})  # type: ignore[valid-type]
+    page_model = type(
+        f"{summary.__name__}Page",
+        (Page[summary], Attributed),  # type: ignore[valid-type]
+        {},
+    )
 
     def list_items(
         session: ReadSession,
@@ -77,7 +83,8 @@ def content_router(
         representation.check(choose(accept, [JSON]))
         rows = list_rows(session, query, page.after, page.limit)
         declare_language(response, rows)
-        body = page_model(**page.page(rows, lambda row: summary_of(row, urls)))
+        items = page.page(rows, lambda row: summary_of(row, urls))
+        body = page_model(**items, attribution=attribution())
         representation.send(response, body.model_dump(mode="json"))
         return body
 

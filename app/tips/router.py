@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.attribution.service import attribution
 from app.core.content_router import RESPONSE_HEADERS, declare_language
 from app.core.db import ReadSession
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
@@ -36,7 +37,7 @@ def list_tips(
     representation.check(choose(accept, [JSON]))
     rows = service.list_tips(session, filters, page.after, page.limit)
     declare_language(response, rows)
-    body = TipPage(**page.page(rows, lambda row: tip_of(row, urls)))
+    body = TipPage(**page.page(rows, lambda row: tip_of(row, urls)), attribution=attribution())
     representation.send(response, body.model_dump(mode="json"))
     return body
 
