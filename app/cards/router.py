@@ -117,7 +117,8 @@ def oembed_url(card_url: str) -> str:
     " the title, the certainty in words with its badge, the gut-rationale certainty where there"
     " is one, the most important caveat, the last-reviewed date and a link to the sources and"
     " quotes; a recommendation's card lists when to see a professional, and the footer has the"
-    " medical disclaimer, the licence and the citation to credit. Embed it with the iframe `/oembed` returns. Light and dark, 280 to 800 px wide.",
+    " medical disclaimer, the licence and the citation to credit. Embed it with the iframe"
+    " `/oembed` returns. Light and dark, 280 to 800 px wide.",
 )
 def get_card(
     kind: CardKind,

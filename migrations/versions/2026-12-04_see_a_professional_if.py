@@ -1,7 +1,7 @@
 """see a professional if
 
 Revision ID: c1a7e5b90d11
-Revises: b6f2d8e41a57
+Revises: c3c9a7b12f33
 Create Date: 2026-12-04 12:40:00.000000
 
 Existing recommendations start with no conditions; the next `gutbrain seed` writes them.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c1a7e5b90d11"
-down_revision: str | None = "b6f2d8e41a57"
+down_revision: str | None = "c3c9a7b12f33"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
