@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from app.api_docs.router import ASSETS as API_DOCS_ASSETS
 from app.api_docs.router import VENDOR_ASSETS, VENDOR_PATH
 from app.api_docs.router import router as api_docs_router
+from app.attribution.links import UNDER_LICENSE, LicenseLinkMiddleware, document_license_links
+from app.attribution.service import content_license
 from app.cards.router import ASSETS as CARD_ASSETS
 from app.cards.router import router as cards_router
 from app.changes.router import router as changes_router
@@ -58,6 +60,7 @@ EXPOSED_HEADERS = [
     "RateLimit",
     "RateLimit-Policy",
     "Retry-After",
+    "Link",
 ]
 
 DESCRIPTION = """Evidence-tagged guidance on the gut-brain axis.
@@ -72,17 +75,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # cursor secret instead of failing on the first paginated request. Tests may pass their own.
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    terms = content_license(settings)
     app = FastAPI(
         title="Gut-brain guidance API",
         version="1.0.0",
         description=DESCRIPTION,
+        license_info={"name": terms.name, "identifier": terms.id},
         generate_unique_id_function=operation_id,
         dependencies=[Depends(refuse_undeclared_query)],
         docs_url=None,
         redoc_url=None,
         lifespan=delivery_lifespan(settings),
     )
-    public = APIRouter(prefix="/v1")
+    # Everything public is content under the licence, and says so in a Link header.
+    public = APIRouter(prefix="/v1", dependencies=[UNDER_LICENSE])
     for router in (
         recommendations_router,
         mechanisms_router,
@@ -96,8 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         public.include_router(router)
     app.include_router(public)
-    app.include_router(cards_router)
-    app.include_router(explore_router)
+    app.include_router(cards_router, dependencies=[UNDER_LICENSE])
+    app.include_router(explore_router, dependencies=[UNDER_LICENSE])
     app.include_router(api_docs_router)
     app.include_router(health_router)
     app.include_router(metrics_router)
@@ -130,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_conditional_requests(app)
     install_openapi(app)
+    document_license_links(app)
     # Added innermost first: compression, then tags per coding, rate limits (inside CORS, so a
     # browser can read a 429), CORS, security headers, request ids, HEAD, so that a HEAD sees
     # exactly the headers of its GET, and metrics and the access log outermost.
@@ -146,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=86400,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(LicenseLinkMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(ObservabilityMiddleware)

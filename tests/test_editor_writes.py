@@ -136,6 +136,26 @@ RULE_BREACHES: dict[str, tuple[str, str, Change, str]] = {
         _set("claims/0/role", "advice"),
         "#/claims/0/role",
     ),
+    "symptom advice that does not say when to see a professional": (
+        "recommendations",
+        "breastfeed",
+        _set("see_a_professional_if", []),
+        "#/see_a_professional_if",
+    ),
+    "a country-specific service": (
+        "recommendations",
+        "check-serious-stomach-problems",
+        _set("see_a_professional_if/3", "your child has green vomit: go to A&E"),
+        "#/see_a_professional_if/3",
+    ),
+    "a condition given twice": (
+        "recommendations",
+        "breastfeed",
+        lambda document: document["see_a_professional_if"].append(
+            document["see_a_professional_if"][0].upper()
+        ),
+        "#/see_a_professional_if/3",
+    ),
     "identifier not named in the verification note": (
         "studies",
         "child-gut-microbiome-cohort",
@@ -169,6 +189,13 @@ def test_every_content_rule_is_refused_with_its_pointer(editor: Editing, case: s
         (_set("caveats", [{"kind": "harms_unknown", "origin": "editorial"}]), "#/caveats/0"),
         (_set("claims/2/role", "supporting"), "#/"),
         (_set("unknown_member", 1), "#/unknown_member"),
+        (_set("see_a_professional_if/0", ""), "#/see_a_professional_if/0"),
+        (_set("see_a_professional_if/0", " a leading space"), "#/see_a_professional_if/0"),
+        (_set("see_a_professional_if/0", "x" * 201), "#/see_a_professional_if/0"),
+        (
+            _set("see_a_professional_if", ["you are worried about it"] * 9),
+            "#/see_a_professional_if",
+        ),
     ],
 )
 def test_schema_breaches_are_validation_problems(

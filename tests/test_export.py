@@ -48,7 +48,13 @@ def test_json_export_is_every_listed_item_as_its_detail(
 ) -> None:
     body = _export(client)
     assert body["content_version"] == _version(seeded_engine)
-    assert list(body) == ["content_version", "generated_at", "changes", *KINDS.values()]
+    assert list(body) == [
+        "content_version",
+        "generated_at",
+        "changes",
+        "attribution",
+        *KINDS.values(),
+    ]
     for plural in KINDS.values():
         listed = [item["slug"] for item in walk(client, f"/v1/{plural}?limit=50")]
         exported = body[plural]
@@ -73,6 +79,7 @@ def test_ndjson_is_the_same_content_line_by_line(client: TestClient) -> None:
         assert meta["kind"] == "meta"
         assert meta["content_version"] == document["content_version"]
         assert meta["changes"] == document["changes"]
+        assert meta["attribution"] == document["attribution"]
         by_kind: dict[str, list[Any]] = {plural: [] for plural in KINDS.values()}
         for line in items:
             by_kind[KINDS[line["kind"]]].append(line["item"])

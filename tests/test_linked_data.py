@@ -415,9 +415,13 @@ def test_recommendations_are_guideline_pages(served: dict[str, list[Served]]) ->
             *(s["url"] for s in detail["studies"]),
             *(s["url"] for claim in detail["claims"] for s in claim["studies"]),
             *(target["study"]["url"] for target in detail["targets"]),
+            *(source["url"] for source in detail["sources"]),
         }
         assert cited == expected
-        assert all(url.startswith("http://testserver/v1/studies/") for url in cited)
+        assert all(
+            url.startswith(("http://testserver/v1/studies/", "http://testserver/v1/sources/"))
+            for url in cited
+        )
         parts = {part["text"] for part in page.get("hasPart", [])}
         assert {caveat["text"] for caveat in detail["caveats"]} <= parts
         if detail["top_caveat"]:

@@ -139,6 +139,23 @@ MALFORMED: dict[str, tuple[str, Callable[[list[dict[str, Any]]], None], str]] = 
         lambda items: [item.update(doi=None, pmid=None) for item in items if not item["sources"]],
         "-",
     ),
+    "symptom advice that does not say when to see a professional": (
+        "recommendations",
+        lambda items: items[0].pop("see_a_professional_if"),
+        "see_a_professional_if",
+    ),
+    "a country-specific service": (
+        "recommendations",
+        lambda items: items[0]["see_a_professional_if"].__setitem__(
+            0, "your baby is unwell and you cannot reach your GP"
+        ),
+        "see_a_professional_if.0",
+    ),
+    "an empty condition": (
+        "recommendations",
+        lambda items: items[0]["see_a_professional_if"].append(""),
+        "see_a_professional_if.3",
+    ),
     "certainty not following judgements": (
         "recommendations",
         lambda items: items[0]["claims"][0].update(

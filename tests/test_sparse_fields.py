@@ -18,6 +18,11 @@ KINDS = {
 }
 
 
+def _kept(item: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """What a cut-down `item` holds: the named members, and its credit and disclaimer always."""
+    return {k: v for k, v in item.items() if k in names or k in ("attribution", "disclaimer")}
+
+
 def _operation(client: TestClient, path: str) -> dict[str, Any]:
     operation: dict[str, Any] = client.get("/openapi.json").json()["paths"][path]["get"]
     return operation
@@ -30,12 +35,12 @@ def test_lists_and_details_answer_exactly_the_named_fields(client: TestClient, k
     page = client.get(f"/v1/{kind}", params={"limit": 5, "fields": ",".join(from_list)})
     assert page.status_code == 200, page.text
     sparse = page.json()
-    assert [set(item) for item in sparse["items"]] == [set(from_list)] * len(whole["items"])
-    assert sparse["items"] == [{k: item[k] for k in from_list} for item in whole["items"]]
+    assert sparse["items"] == [_kept(item, from_list) for item in whole["items"]]
+    assert sparse["attribution"] == whole["attribution"]
     full_detail = client.get(f"/v1/{kind}/{slug}").json()
     detail = client.get(f"/v1/{kind}/{slug}", params={"fields": ",".join(from_detail)})
     assert detail.status_code == 200, detail.text
-    assert detail.json() == {name: full_detail[name] for name in from_detail}
+    assert detail.json() == _kept(full_detail, from_detail)
     assert detail.headers["Content-Language"] == "en"
     assert detail.headers["ETag"] != client.get(f"/v1/{kind}/{slug}").headers["ETag"]
 
@@ -47,7 +52,8 @@ def test_tips_answer_exactly_the_named_fields(client: TestClient, path: str) -> 
     body = response.json()
     items = body.get("items", [body])
     assert items
-    assert all(set(item) == {"slug", "push_tip"} for item in items)
+    assert all(set(item) - {"attribution"} == {"slug", "push_tip", "disclaimer"} for item in items)
+    assert "attribution" in body
     assert all(0 < len(item["push_tip"]) <= 140 for item in items)
 
 
@@ -86,7 +92,7 @@ def test_next_link_keeps_fields(client: TestClient) -> None:
             assert query["fields"] == ["slug,title"]
             assert query["topic"] == ["diet"]
     assert len(seen) > 2
-    assert all(set(item) == {"slug", "title"} for item in seen)
+    assert all(set(item) == {"slug", "title", "disclaimer"} for item in seen)
     whole = client.get("/v1/recommendations", params={"limit": 100, "topic": "diet"}).json()
     assert [item["slug"] for item in seen] == [item["slug"] for item in whole["items"]]
 
@@ -129,7 +135,8 @@ def test_openapi_describes_fields_and_the_sparse_response(
     whole, sparse = (ref["$ref"].rsplit("/", 1)[-1] for ref in response["anyOf"])
     assert sparse == f"{whole}Sparse"
     sparse_item = f"{item}Sparse"
-    assert "required" not in schemas[sparse_item]
+    always = [name for name in ("attribution", "disclaimer") if name in schemas[item]["properties"]]
+    assert schemas[sparse_item].get("required", []) == always
     assert schemas[sparse_item]["properties"] == schemas[item]["properties"]
     if whole != item:
         assert schemas[sparse]["properties"]["items"]["items"]["$ref"].endswith(sparse_item)

@@ -28,6 +28,8 @@ TIP_FIELDS = {
     "topic",
     "recommendation_url",
     "language",
+    "citation",
+    "disclaimer",
 }
 # Fields a tip serves exactly as the recommendation list does.
 SHARED_FIELDS = TIP_FIELDS - {"recommendation_url", "push_tip"}
@@ -75,7 +77,7 @@ def test_tip_shape(client: TestClient, tips: list[Item]) -> None:
     assert response.status_code == 200, response.text
     assert response.headers["content-language"] == "en"
     page = response.json()
-    assert set(page) == {"items", "next", "cursor"}
+    assert set(page) == {"items", "next", "cursor", "attribution"}
     for tip in tips:
         assert set(tip) == TIP_FIELDS
         assert len(tip["tip"]) <= 160
@@ -208,7 +210,8 @@ def test_daily_tip_is_the_tip_at_the_days_ordinal(
     )
     served = _daily(client, filters, DAY)
     expected = eligible[DAY.toordinal() % len(eligible)]
-    assert {key: value for key, value in served.items() if key != "date"} == expected
+    daily_only = {"date", "attribution"}
+    assert {key: value for key, value in served.items() if key not in daily_only} == expected
 
 
 @pytest.mark.parametrize("filters", DAILY_FILTERS)

@@ -8,8 +8,9 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from app.attribution.schemas import Attributed
 from app.cards.views import CardKind
 from app.core.urls import Link
 from app.evidence.schemas import SLUG_PATTERN
@@ -70,7 +71,7 @@ def iframe(card_url: str, title: str, width: int, height: int) -> str:
     )
 
 
-class OEmbed(BaseModel):
+class OEmbed(Attributed):
     """An oEmbed 1.0 `rich` response."""
 
     type: Literal["rich"] = Field(description="Always `rich`: the card is an HTML page.")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
+from app.attribution.service import attribution
 from app.cards import service
 from app.cards.oembed import (
     CACHE_AGE_SECONDS,
@@ -115,7 +116,9 @@ def oembed_url(card_url: str) -> str:
     description="A self-contained HTML page (no scripts, no external assets) that always shows"
     " the title, the certainty in words with its badge, the gut-rationale certainty where there"
     " is one, the most important caveat, the last-reviewed date and a link to the sources and"
-    " quotes. Embed it with the iframe `/oembed` returns. Light and dark, 280 to 800 px wide.",
+    " quotes; a recommendation's card lists when to see a professional, and the footer has the"
+    " medical disclaimer, the licence and the citation to credit. Embed it with the iframe"
+    " `/oembed` returns. Light and dark, 280 to 800 px wide.",
 )
 def get_card(
     kind: CardKind,
@@ -215,6 +218,7 @@ def get_oembed(
         html=iframe(urls.card(target.kind, target.slug), row.title, width, height),
         width=width,
         height=height,
+        attribution=attribution(),
     )
     declare_language(response, [row])
     representation.send(response, {"slug": row.slug, "url": urls.item(source.singular, row.slug)})

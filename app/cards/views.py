@@ -2,13 +2,17 @@
 
 Every card carries the title, the headline rating in words with its badge, the gut-rationale
 rating where there is one, the most important caveat, the last-reviewed date and a link to the
-sources and quotes. The page renders all of them; nothing an embedding site sends can hide them.
+sources and quotes; its footer, the medical disclaimer, the licence and the credit to show. A
+recommendation's card says when to see a professional. The page renders all of them; nothing an
+embedding site sends can hide them.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from app.attribution.schemas import Attribution
+from app.attribution.service import disclaimer
 from app.evidence.public import CaveatOut, CertaintyOut, LifeStageOut, QuoteOut
 from app.evidence.vocabulary import SUPPORT_LEVEL_TERMS
 from app.mechanisms.schemas import Mechanism
@@ -45,6 +49,10 @@ class Card:
     quote_count: int
     source_count: int
     json_url: str
+    see_a_professional_if: list[str]
+    disclaimer: str
+    attribution: Attribution
+    citation: str
 
 
 def _stages(stages: list[LifeStageOut]) -> list[str]:
@@ -84,6 +92,10 @@ def recommendation_card(item: Recommendation) -> Card:
         quote_count=len(quotes),
         source_count=len(item.sources),
         json_url=item.url,
+        see_a_professional_if=item.see_a_professional_if,
+        disclaimer=item.disclaimer,
+        attribution=item.attribution,
+        citation=item.citation,
     )
 
 
@@ -105,6 +117,10 @@ def mechanism_card(item: Mechanism) -> Card:
         quote_count=len(quotes),
         source_count=_source_count(quotes),
         json_url=item.url,
+        see_a_professional_if=[],
+        disclaimer=disclaimer(),
+        attribution=item.attribution,
+        citation=item.citation,
     )
 
 
@@ -125,4 +141,8 @@ def study_card(item: Study) -> Card:
         quote_count=len(item.quotes),
         source_count=len(item.sources),
         json_url=item.url,
+        see_a_professional_if=[],
+        disclaimer=disclaimer(),
+        attribution=item.attribution,
+        citation=item.citation,
     )

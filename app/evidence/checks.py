@@ -253,6 +253,12 @@ def recommendation_problems(item: Recommendation) -> list[Violation]:
     problems += _item_commercial_problems(item, quotes, what)
     for target in item.targets:
         problems += target_problems(target, what)
+    problems += [
+        Violation(("see_a_professional_if", *([index] if index >= 0 else [])), f"{what}: {message}")
+        for index, message in rules.see_a_professional_problems(
+            item.topic, item.see_a_professional_if
+        )
+    ]
     if len(item.tip) > 160:
         problems.append(Violation(("tip",), f"{what}: tip is longer than 160 characters"))
     return problems + rendition_problems(item)

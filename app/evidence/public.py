@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from app.attribution.schemas import ThirdPartyText
 from app.core.types import utcnow
 from app.core.urls import Urls
 from app.evidence import rules
@@ -108,6 +109,16 @@ class QuoteOut(BaseModel):
     )
     end: int = Field(description="Offset, in Unicode code points, just past the passage.")
     relation: Relation
+    third_party: ThirdPartyText = Field(
+        description="Whose text this is: the quote is third-party text, credited to its"
+        " document and publisher and never under this service's licence."
+    )
+
+
+def third_party_text(source: SourceDocument) -> ThirdPartyText:
+    return ThirdPartyText(
+        document=source.title, author=source.author, publisher=source.publisher, url=source.url
+    )
 
 
 def quote_out(quote: Quote) -> QuoteOut:
@@ -117,6 +128,7 @@ def quote_out(quote: Quote) -> QuoteOut:
         start=quote.start,
         end=quote.end,
         relation=quote.relation,
+        third_party=third_party_text(quote.source),
     )
 
 

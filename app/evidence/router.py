@@ -4,6 +4,8 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from app.attribution.schemas import Attributed
+from app.attribution.service import attribution
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
 from app.evidence import vocabulary as v
@@ -29,7 +31,7 @@ class StudyDesignTerm(TermOut):
     cannot_show: str = Field(description="What it cannot show.")
 
 
-class Vocabulary(BaseModel):
+class Vocabulary(Attributed):
     certainty_levels: list[TermOut]
     strengths: list[TermOut]
     directions: list[TermOut]
@@ -81,6 +83,7 @@ def get_vocabulary(
     representation.check(choose(accept, [JSON]))
     representation.send(response, {})
     return Vocabulary(
+        attribution=attribution(),
         certainty_levels=_terms(v.CERTAINTY_TERMS),
         strengths=_terms(v.STRENGTH_TERMS),
         directions=_terms(v.DIRECTION_TERMS),

@@ -250,6 +250,45 @@ def audience_caveats(life_stages: Iterable[LifeStage], topic: Topic) -> list[Der
     return []
 
 
+# Names of services or numbers that exist in some countries only, and what to say instead. Content
+# is written for readers anywhere.
+COUNTRY_SPECIFIC_SERVICES = {
+    "GP": "your doctor",
+    "NHS": "your health service",
+    "A&E": "an emergency department",
+    "ER": "an emergency department",
+    "111": "your local health advice line",
+    "911": "your local emergency number",
+    "999": "your local emergency number",
+    "health visitor": "a nurse",
+}
+_COUNTRY_SPECIFIC = {
+    term: re.compile(rf"(?<![\w&]){re.escape(term)}(?![\w&])", 0 if term.isupper() else re.I)
+    for term in COUNTRY_SPECIFIC_SERVICES
+}
+
+
+def see_a_professional_problems(topic: Topic, conditions: list[str]) -> list[tuple[int, str]]:
+    """Advice whose topic needs a professional's word (the `important` consult_professional
+    caveat: supplements, infant feeding, symptoms) says when to see one; each condition is said
+    once, in words that hold in any country. Problems as (index or -1 for the list, message)."""
+    problems: list[tuple[int, str]] = []
+    if topic in PROFESSIONAL_TOPICS and not conditions:
+        problems.append((-1, f"advice on {topic} must say when to see a professional"))
+    seen: set[str] = set()
+    for index, condition in enumerate(conditions):
+        key = " ".join(condition.lower().split())
+        if key in seen:
+            problems.append((index, f"condition {condition!r} is given twice"))
+        seen.add(key)
+        for term, pattern in _COUNTRY_SPECIFIC.items():
+            if pattern.search(condition):
+                instead = COUNTRY_SPECIFIC_SERVICES[term]
+                message = f"{term!r} is country-specific: say {instead!r} instead"
+                problems.append((index, message))
+    return problems
+
+
 def source_caveats(source: SourceFacts) -> list[DerivedCaveat]:
     return [derived(CaveatKind.commercial_interest)] if source.commercial else []
 

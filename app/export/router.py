@@ -16,7 +16,7 @@ router = APIRouter(prefix="/export", tags=["export"])
 NDJSON_SCHEMA = {
     "type": "string",
     "description": "One JSON object a line: first"
-    ' `{"kind": "meta", "content_version": N, "generated_at": ...}`, then'
+    ' `{"kind": "meta", "content_version": N, "generated_at": ..., "attribution": {...}}`, then'
     ' `{"kind": "recommendation", "item": {...}}` for every item, `item` being its detail.',
 }
 

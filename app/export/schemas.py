@@ -2,6 +2,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from app.attribution.schemas import Attribution
 from app.core.urls import Link
 from app.mechanisms.schemas import Mechanism
 from app.recommendations.schemas import Recommendation
@@ -21,6 +22,7 @@ class Export(BaseModel):
         description="The change feed from the first change after this export: follow it, and"
         " its `next` links, to keep a mirror of the export current."
     )
+    attribution: Attribution
     recommendations: list[Recommendation] = Field(description="In slug order.")
     mechanisms: list[Mechanism] = Field(description="In slug order.")
     studies: list[Study] = Field(description="In slug order.")

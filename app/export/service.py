@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 from sqlmodel import Session, col, select
 
+from app.attribution.service import attribution
 from app.changes.service import LOGGED, FeedEvent
 from app.core.http_cache import read_validators
 from app.core.pagination import cursor_after
@@ -146,12 +147,14 @@ def stream_export(
         version = read_validators(session).version
         changes = changes_url(session)
         moment = (generated_at or utcnow()).isoformat().replace("+00:00", "Z")
+        terms = attribution().model_dump(mode="json")
         if media_type == NDJSON:
             meta = {
                 "kind": META,
                 "content_version": version,
                 "generated_at": moment,
                 "changes": changes,
+                "attribution": terms,
             }
             yield (_dump(meta) + "\n").encode()
             for exported in KINDS:
@@ -163,7 +166,7 @@ def stream_export(
             return
         yield (
             f'{{"content_version":{version},"generated_at":{_dump(moment)}'
-            f',"changes":{_dump(changes)}'
+            f',"changes":{_dump(changes)},"attribution":{_dump(terms)}'
         ).encode()
         for exported in KINDS:
             yield f',"{exported.plural}":['.encode()

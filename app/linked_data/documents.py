@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from app.evidence.public import CaveatOut, StudyRef
+from app.attribution.schemas import Attribution
+from app.evidence.public import CaveatOut, QuoteOut, SourceRef, StudyRef
 from app.evidence.vocabulary import (
     AUDIENCE_TERMS,
     DIRECTION_TERMS,
@@ -31,6 +32,7 @@ from app.linked_data.mapping import (
     NO_EVIDENCE_LEVEL,
     NO_RECOMMENDATION_ASPECT,
     SCHEMA_ORG_CONTEXT,
+    SEE_A_PROFESSIONAL_ASPECT,
     SEVERAL_TRIALS,
     SEVERAL_TRIALS_LEVEL,
     STUDY_TYPES,
@@ -73,6 +75,53 @@ def _citations(studies: Iterable[StudyRef]) -> list[JsonLd]:
     is. They carry no type: most studies are no CreativeWork, which `citation` expects."""
     by_url = {study.url: study for study in studies}
     return [{"@id": s.url, "url": s.url, "name": s.title} for s in by_url.values()]
+
+
+def _documents(sources: Iterable[SourceRef], quotes: Iterable[QuoteOut]) -> list[JsonLd]:
+    """The source documents quoted: third-party works, credited to their publishers where the
+    documents name them, and never under this page's licence."""
+    credit = {quote.source: quote.third_party for quote in quotes}
+    documents = []
+    for source in sources:
+        text = credit.get(source.slug)
+        publisher = text.publisher if text else None
+        documents.append(
+            _without_empty(
+                {
+                    "@type": "CreativeWork",
+                    "@id": source.url,
+                    "name": source.title,
+                    "publisher": {"@type": "Organization", "name": publisher}
+                    if publisher
+                    else None,
+                    "sameAs": text.url if text else None,
+                }
+            )
+        )
+    return documents
+
+
+def _rights(attribution: Attribution, credit: str) -> JsonLd:
+    """Under what licence the editorial text may be reused, whose it is, how to credit it."""
+    return {
+        "license": attribution.license.url,
+        "copyrightHolder": {"@type": "Organization", "name": attribution.copyright_holder},
+        "creditText": credit,
+    }
+
+
+def _when_to_see_a_professional(conditions: list[str]) -> list[JsonLd]:
+    if not conditions:
+        return []
+    text = f"See a doctor or other health professional if {'; or '.join(conditions)}."
+    return [
+        {
+            "@type": "HealthTopicContent",
+            "name": "When to see a professional",
+            "hasHealthAspect": member(SEE_A_PROFESSIONAL_ASPECT),
+            "text": text,
+        }
+    ]
 
 
 def effective_design(study: StudyRef | Study) -> StudyDesign:
@@ -186,6 +235,11 @@ def recommendation_linked_data(item: Recommendation) -> JsonLd:
     claim_studies = [study for claim in item.claims for study in claim.studies]
     target_studies = [target.study for target in item.targets]
     top = [item.top_caveat] if item.top_caveat else []
+    quotes = [
+        *item.quotes,
+        *(quote for claim in item.claims for quote in claim.quotes),
+        *(target.quote for target in item.targets if target.quote),
+    ]
     return _without_empty(
         {
             "@context": SCHEMA_ORG_CONTEXT,
@@ -199,9 +253,17 @@ def recommendation_linked_data(item: Recommendation) -> JsonLd:
             "dateModified": _day(item.review.updated_at),
             "audience": [_audience(audience, item) for audience in item.audiences],
             "mainEntity": _recommendation_entity(item),
-            "citation": _citations([*item.studies, *claim_studies, *target_studies]),
-            "hasPart": _caveat_parts([*top, *item.caveats]),
+            "citation": [
+                *_citations([*item.studies, *claim_studies, *target_studies]),
+                *_documents(item.sources, quotes),
+            ],
+            "hasPart": [
+                *_caveat_parts([*top, *item.caveats]),
+                *_when_to_see_a_professional(item.see_a_professional_if),
+                _text_part("Medical disclaimer", item.disclaimer),
+            ],
             "relatedLink": [mechanism.url for mechanism in item.mechanisms],
+            **_rights(item.attribution, item.citation),
         }
     )
 
@@ -230,6 +292,7 @@ def mechanism_linked_data(item: Mechanism) -> JsonLd:
                 _text_part("Certainty of the evidence", certainty),
                 *_caveat_parts([*top, *item.caveats]),
             ],
+            **_rights(item.attribution, item.citation),
         }
     )
 
@@ -301,6 +364,13 @@ def study_linked_data(item: Study) -> JsonLd:
         "description": item.findings,
         # What this kind of evidence can and cannot show: tells it apart from stronger evidence.
         "disambiguatingDescription": item.evidence_level.summary,
+        # The record is the study (or a third party's article); this service's page about it is
+        # what is under the licence.
+        "mainEntityOfPage": {
+            "@type": "WebPage",
+            "url": item.url,
+            **_rights(item.attribution, item.citation),
+        },
     }
     if kind.design_property and kind.design_member:
         node[kind.design_property] = member(kind.design_member)

@@ -140,3 +140,4 @@ AGE_PROPERTIES: dict[str, tuple[str, str]] = {
 # What a content kind's main entity is about, from schema.org's HealthAspectEnumeration.
 MECHANISM_ASPECT = "HowItWorksHealthAspect"
 NO_RECOMMENDATION_ASPECT = "EffectivenessHealthAspect"
+SEE_A_PROFESSIONAL_ASPECT = "SeeDoctorHealthAspect"

@@ -1,5 +1,7 @@
 from pydantic import BaseModel, Field
 
+from app.attribution.schemas import Attribution, Citation
+from app.attribution.service import attribution, citation
 from app.core.urls import Link, Urls
 from app.evidence.public import (
     CaveatOut,
@@ -59,6 +61,7 @@ class MechanismSummary(BaseModel):
     top_caveat: CaveatOut | None
     language: Language
     review: ReviewOut
+    citation: Citation
 
 
 class Mechanism(MechanismSummary):
@@ -68,12 +71,14 @@ class Mechanism(MechanismSummary):
     quotes: list[QuoteOut]
     recommendations: list[ItemRef]
     studies: list[StudyRef]
+    attribution: Attribution
 
 
 def summary_of(item: MechanismRow, urls: Urls) -> MechanismSummary:
+    url = urls.mechanism(item.slug)
     return MechanismSummary(
         slug=item.slug,
-        url=urls.mechanism(item.slug),
+        url=url,
         title=item.title,
         pathway=item.pathway,
         support_level=item.support_level,
@@ -85,6 +90,7 @@ def summary_of(item: MechanismRow, urls: Urls) -> MechanismSummary:
         ),
         language=item.language,
         review=review_out(item),
+        citation=citation(item.title, item.version, item.updated_at, url),
     )
 
 
@@ -97,4 +103,5 @@ def detail_of(item: MechanismRow, urls: Urls) -> Mechanism:
         quotes=[quote_out(quote) for quote in item.quotes],
         recommendations=[recommendation_ref(r, urls) for r in item.recommendations],
         studies=[study_ref(study, urls) for study in item.studies],
+        attribution=attribution(),
     )

@@ -40,6 +40,11 @@ class Recommendation(ContentFields, table=True):
     min_age_months: int | None = Field(default=None, ge=0)
     max_age_months: int | None = Field(default=None, ge=0)
     research_gaps: str | None = Field(default=None, sa_type=Text)
+    see_a_professional_if: list[str] = Field(
+        default_factory=list,
+        sa_type=sa.JSON,
+        description="When to see a professional: plain conditions.",
+    )
 
     life_stage_rows: list[RecommendationLifeStage] = Relationship(
         sa_relationship_kwargs=RAISE, cascade_delete=True

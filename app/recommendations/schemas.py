@@ -1,5 +1,9 @@
-from pydantic import BaseModel, Field, model_validator
+from typing import Annotated
 
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from app.attribution.schemas import Attribution, Citation
+from app.attribution.service import attribution, citation, disclaimer
 from app.core.urls import Link, Urls
 from app.evidence.public import (
     CaveatOut,
@@ -55,6 +59,20 @@ class TargetIn(InputModel):
     )
 
 
+MAX_CONDITIONS = 8
+# One plain condition, completing "See a doctor or other health professional if ...".
+Condition = Annotated[
+    str,
+    StringConstraints(min_length=10, max_length=200, pattern=r"^\S(.*\S)?$"),
+    Field(examples=["your baby is not feeding well or has fewer wet nappies than usual"]),
+]
+SEE_A_PROFESSIONAL_IF = (
+    "When to see a doctor or other health professional: each entry completes the sentence"
+    ' "See a professional if ...". Required where the advice touches symptoms (its topic is'
+    " infant feeding, supplements or mental health support); no country-specific services."
+)
+
+
 class RecommendationCreate(QuotedContentIn):
     title: str = Field(max_length=200)
     statement: str = Field(min_length=10)
@@ -79,6 +97,9 @@ class RecommendationCreate(QuotedContentIn):
     mechanisms: list[Slug] = []
     studies: list[Slug] = []
     research_gaps: str | None = None
+    see_a_professional_if: list[Condition] = Field(
+        default=[], max_length=MAX_CONDITIONS, description=SEE_A_PROFESSIONAL_IF
+    )
     claims: list[ClaimIn] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -159,6 +180,11 @@ class RecommendationSummary(BaseModel):
     mechanisms: list[ItemRef]
     language: Language
     review: ReviewOut
+    citation: Citation
+    disclaimer: str = Field(
+        description="General information, not medical advice: shown with the recommendation"
+        " wherever it is shown."
+    )
 
 
 class Recommendation(RecommendationSummary):
@@ -168,11 +194,13 @@ class Recommendation(RecommendationSummary):
     max_age_months: int | None
     targets: list[TargetOut]
     research_gaps: str | None
+    see_a_professional_if: list[str] = Field(description=SEE_A_PROFESSIONAL_IF)
     claims: list[ClaimOut]
     caveats: list[CaveatOut]
     quotes: list[QuoteOut]
     studies: list[StudyRef]
     sources: list[SourceRef] = Field(description="Documents quoted anywhere in this item.")
+    attribution: Attribution
 
 
 class RecommendationFilters(BaseModel):
@@ -197,9 +225,10 @@ def _with_role(item: RecommendationRow, role: ClaimRole) -> list[Claim]:
 
 
 def summary_of(item: RecommendationRow, urls: Urls) -> RecommendationSummary:
+    url = urls.recommendation(item.slug)
     return RecommendationSummary(
         slug=item.slug,
-        url=urls.recommendation(item.slug),
+        url=url,
         title=item.title,
         tip=item.tip,
         renditions=RenditionsOut(push_tip=item.push_tip, card_summary=item.card_summary),
@@ -221,6 +250,8 @@ def summary_of(item: RecommendationRow, urls: Urls) -> RecommendationSummary:
         mechanisms=[mechanism_ref(mechanism, urls) for mechanism in item.mechanisms],
         language=item.language,
         review=review_out(item),
+        citation=citation(item.title, item.version, item.updated_at, url),
+        disclaimer=disclaimer(),
     )
 
 
@@ -235,6 +266,7 @@ def detail_of(item: RecommendationRow, urls: Urls) -> Recommendation:
         max_age_months=item.max_age_months,
         targets=[target_out(target, urls) for target in item.targets],
         research_gaps=item.research_gaps,
+        see_a_professional_if=item.see_a_professional_if,
         claims=[claim_out(claim, urls) for claim in item.claims],
         caveats=item_caveats(item, item.caveats),
         quotes=[quote_out(quote) for quote in item.quotes],
@@ -242,4 +274,5 @@ def detail_of(item: RecommendationRow, urls: Urls) -> Recommendation:
         sources=[
             source_ref(source, urls) for source in sorted(sources.values(), key=lambda s: s.slug)
         ],
+        attribution=attribution(),
     )

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.attribution.service import attribution
 from app.core.content_router import RESPONSE_HEADERS, declare_language
 from app.core.db import ReadSession
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
@@ -75,6 +76,7 @@ def search(
             for hit in hits
         ],
         terms=terms,
+        attribution=attribution(),
     )
     representation.send(response, body.model_dump(mode="json"))
     return body

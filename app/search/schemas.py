@@ -2,6 +2,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.attribution.schemas import Attributed
 from app.core.urls import Link
 from app.evidence.public import Language
 
@@ -32,7 +33,7 @@ class SearchResult(BaseModel):
     language: Language
 
 
-class SearchResults(BaseModel):
+class SearchResults(Attributed):
     items: list[SearchResult] = Field(description="The best matches first.")
     terms: list[str] = Field(
         description="The words searched for: the query lowercased and split into words, with"

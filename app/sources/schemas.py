@@ -2,6 +2,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from app.attribution.schemas import Attribution, Citation, ThirdPartyText
+from app.attribution.service import attribution, citation
 from app.core.urls import Link, Urls
 from app.evidence.public import (
     CaveatOut,
@@ -13,6 +15,7 @@ from app.evidence.public import (
     quote_out,
     review_out,
     study_ref,
+    third_party_text,
     top_caveat,
 )
 from app.evidence.schemas import ContentIn, InputModel, QuoteIn, Timestamp
@@ -70,6 +73,7 @@ class SourceSummary(BaseModel):
     top_caveat: CaveatOut | None
     language: Language
     review: ReviewOut
+    citation: Citation
 
 
 class PersonOut(BaseModel):
@@ -87,15 +91,21 @@ class Source(SourceSummary):
     sha256: str = Field(description="SHA-256 of the document's UTF-8 bytes.")
     reliability_note: str
     text: str = Field(description="The document, byte for byte; quote offsets index into it.")
+    third_party: ThirdPartyText = Field(
+        description="Whose text `text` is: the document's publisher's, never under this"
+        " service's licence."
+    )
     people: list[PersonOut] = Field(description="People the document quotes, as it states them.")
     caveats: list[CaveatOut]
     studies: list[StudyRef]
+    attribution: Attribution
 
 
 def summary_of(item: SourceRow, urls: Urls) -> SourceSummary:
+    url = urls.source(item.slug)
     return SourceSummary(
         slug=item.slug,
-        url=urls.source(item.slug),
+        url=url,
         title=item.title,
         source_type=item.source_type,
         author=item.author,
@@ -105,6 +115,7 @@ def summary_of(item: SourceRow, urls: Urls) -> SourceSummary:
         top_caveat=top_caveat(item, item.caveats),
         language=item.language,
         review=review_out(item),
+        citation=citation(item.title, item.version, item.updated_at, url),
     )
 
 
@@ -116,6 +127,7 @@ def detail_of(item: SourceRow, urls: Urls) -> Source:
         sha256=item.sha256,
         reliability_note=item.reliability_note,
         text=item.text,
+        third_party=third_party_text(item),
         people=[
             PersonOut(
                 name=person.name,
@@ -129,4 +141,5 @@ def detail_of(item: SourceRow, urls: Urls) -> Source:
         ],
         caveats=item_caveats(item, item.caveats),
         studies=[study_ref(study, urls) for study in item.studies],
+        attribution=attribution(),
     )

@@ -1,5 +1,7 @@
 from pydantic import BaseModel, Field, model_validator
 
+from app.attribution.schemas import Attribution, Citation
+from app.attribution.service import attribution, citation
 from app.core.urls import Link, Urls
 from app.evidence.public import (
     CaveatOut,
@@ -129,6 +131,7 @@ class StudySummary(BaseModel):
     top_caveat: CaveatOut | None
     language: Language
     review: ReviewOut
+    citation: Citation
 
 
 class Study(StudySummary):
@@ -149,12 +152,14 @@ class Study(StudySummary):
     sources: list[SourceRef]
     mechanisms: list[ItemRef]
     recommendations: list[ItemRef]
+    attribution: Attribution
 
 
 def summary_of(item: StudyRow, urls: Urls) -> StudySummary:
+    url = urls.study(item.slug)
     return StudySummary(
         slug=item.slug,
-        url=urls.study(item.slug),
+        url=url,
         title=item.title,
         record_kind=item.record_kind,
         design=item.design,
@@ -166,6 +171,7 @@ def summary_of(item: StudyRow, urls: Urls) -> StudySummary:
         top_caveat=top_caveat(item, item.caveats),
         language=item.language,
         review=review_out(item),
+        citation=citation(item.title, item.version, item.updated_at, url),
     )
 
 
@@ -198,4 +204,5 @@ def detail_of(item: StudyRow, urls: Urls) -> Study:
         sources=[source_ref(source, urls) for source in item.sources],
         mechanisms=[mechanism_ref(m, urls) for m in item.mechanisms],
         recommendations=[recommendation_ref(r, urls) for r in item.recommendations],
+        attribution=attribution(),
     )

@@ -2,6 +2,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from app.attribution.service import attribution
 from app.core.content_router import RESPONSE_HEADERS, answer
 from app.core.db import ReadSession
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
@@ -46,7 +47,7 @@ def list_tips(
 ) -> Any:
     representation.check(choose(accept, [JSON]))
     rows = service.list_tips(session, filters, page.after, page.limit)
-    body = TipPage(**page.page(rows, lambda row: tip_of(row, urls)))
+    body = TipPage(**page.page(rows, lambda row: tip_of(row, urls)), attribution=attribution())
     return answer(body, rows, fields, response, representation, sparse_page)
 
 

@@ -4,6 +4,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field
 
+from app.attribution.schemas import Attributed, Attribution, Citation
+from app.attribution.service import attribution
 from app.core.pagination import Page
 from app.core.urls import Link, Urls
 from app.evidence.public import CaveatOut, CertaintyOut, Language, LifeStageOut
@@ -60,9 +62,14 @@ class Tip(BaseModel):
     topic: Topic
     recommendation_url: Link = Field(description="Absolute URL of the full recommendation.")
     language: Language
+    citation: Citation
+    disclaimer: str = Field(
+        description="General information, not medical advice: shown with the tip wherever it"
+        " is shown."
+    )
 
 
-class TipPage(Page[Tip]):
+class TipPage(Page[Tip], Attributed):
     pass
 
 
@@ -70,6 +77,7 @@ class DailyTip(Tip):
     date: datetime.date = Field(
         description="The day (UTC) this tip is served for.", examples=["2026-01-31"]
     )
+    attribution: Attribution
 
 
 def tip_of(item: Recommendation, urls: Urls) -> Tip:
@@ -87,8 +95,10 @@ def tip_of(item: Recommendation, urls: Urls) -> Tip:
         topic=summary.topic,
         recommendation_url=summary.url,
         language=summary.language,
+        citation=summary.citation,
+        disclaimer=summary.disclaimer,
     )
 
 
 def daily_tip_of(item: Recommendation, urls: Urls, day: datetime.date) -> DailyTip:
-    return DailyTip(**tip_of(item, urls).model_dump(), date=day)
+    return DailyTip(**tip_of(item, urls).model_dump(), date=day, attribution=attribution())
