@@ -25,6 +25,7 @@ from app.core.middleware import (
 )
 from app.core.openapi import install_openapi, operation_id
 from app.core.query_params import refuse_undeclared_query
+from app.core.response_cache import ResponseCacheMiddleware
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.editor.router import routers as editor_routers
 from app.evidence.router import router as vocabulary_router
@@ -124,11 +125,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_conditional_requests(app)
     install_openapi(app)
-    # Added innermost first: compression, then tags per coding, rate limits (inside CORS, so a
+    # Added innermost first: compression, then tags per coding, the response cache (which
+    # keeps what those two made), rate limits (inside CORS, so a
     # browser can read a 429), CORS, security headers, request ids, HEAD, so that a HEAD sees
     # exactly the headers of its GET, and metrics and the access log outermost.
     app.add_middleware(BrotliMiddleware, gzip_fallback=True, minimum_size=COMPRESS_FROM_BYTES)
     app.add_middleware(EncodedRepresentationMiddleware)
+    if settings.response_cache_mb:
+        app.add_middleware(ResponseCacheMiddleware, max_bytes=settings.response_cache_mb << 20)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(
