@@ -163,6 +163,8 @@ class ContentWriter:
         self.report = report or WriteReport()
         self.public_changed = False
         self.written: dict[ItemKind, set[str]] = {}
+        # Every item given a new revision, whatever changed: what the search index looks at.
+        self.revised: dict[str, set[str]] = {}
         self._ids: dict[type[ContentFields], dict[str, int]] = {}
         self._sources: dict[str, SourceDocument] = {}
         self._study_facts: dict[str, rules.StudyFacts] = {}
@@ -307,6 +309,7 @@ class ContentWriter:
     ) -> None:
         """The revision, and the public change if the public sees one, of a write just made."""
         document = row.document or {}
+        self.revised.setdefault(BY_MODEL[type(row)].kind.value, set()).add(row.slug)
         self.session.add(
             Revision(
                 kind=BY_MODEL[type(row)].kind,
@@ -700,4 +703,4 @@ class ContentWriter:
         self.check()
         if self.public_changed:
             bump_content_version(self.session)
-            reindex(self.session)
+            reindex(self.session, self.revised)
