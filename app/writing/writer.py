@@ -420,27 +420,33 @@ class ContentWriter:
             raise self.fail((*path, "dismissed_caveats"), message)
 
     def claims(self, claims: list[ClaimIn], **owner: Any) -> None:
+        # Every claim row first, in one flush for their ids; then what hangs off each.
+        rows, facts = [], []
         for index, claim in enumerate(claims):
             path: Path = ("claims", index)
-            facts = [self._facts(slug, (*path, "studies")) for slug in claim.studies]
-            row = Claim(
-                slug=claim.slug,
-                position=index,
-                text=claim.text,
-                wording=claim.wording,
-                role=claim.role,
-                kind=claim.kind,
-                outcome_kind=claim.outcome_kind,
-                critical=claim.critical,
-                starting_level=rules.starting_level(facts),
-                certainty=claim.certainty,
-                override_reason=claim.override_reason,
-                effect_summary=claim.effect_summary,
-                **owner,
-            )
-            self.session.add(row)
+            facts.append([self._facts(slug, (*path, "studies")) for slug in claim.studies])
             self._claim_slug_is_free(claim.slug, (*path, "slug"))
-            self.session.flush()
+            rows.append(
+                Claim(
+                    slug=claim.slug,
+                    position=index,
+                    text=claim.text,
+                    wording=claim.wording,
+                    role=claim.role,
+                    kind=claim.kind,
+                    outcome_kind=claim.outcome_kind,
+                    critical=claim.critical,
+                    starting_level=rules.starting_level(facts[index]),
+                    certainty=claim.certainty,
+                    override_reason=claim.override_reason,
+                    effect_summary=claim.effect_summary,
+                    **owner,
+                )
+            )
+        self.session.add_all(rows)
+        self.session.flush()
+        for index, (claim, row) in enumerate(zip(claims, rows, strict=True)):
+            path = ("claims", index)
             claim_id: int = row.id  # type: ignore[assignment]
             for slug in claim.studies:
                 study_id = self._id_of(Study, slug, (*path, "studies"))
@@ -449,7 +455,7 @@ class ContentWriter:
                 self.session.add(CertaintyJudgement(claim_id=claim_id, **judgement.model_dump()))
             self.quotes(claim.quotes, (*path, "quotes"), claim_id=claim_id)
             derived = rules.claim_caveats(
-                facts,
+                facts[index],
                 self._quoted(claim.quotes),
                 overstated=any(q.relation is Relation.overstates for q in claim.quotes),
             )
@@ -616,15 +622,18 @@ class ContentWriter:
         rec_id: int = row.id  # type: ignore[assignment]
         for stage in item.life_stages:
             self.session.add(RecommendationLifeStage(recommendation_id=rec_id, life_stage=stage))
-        for position, target in enumerate(item.targets):
-            target_row = RecommendationTarget(
+        targets = [
+            RecommendationTarget(
                 recommendation_id=rec_id,
                 position=position,
                 study_id=self._id_of(Study, target.study, ("targets", position, "study")),
                 **target.model_dump(exclude={"study", "quote"}),
             )
-            self.session.add(target_row)
-            self.session.flush()
+            for position, target in enumerate(item.targets)
+        ]
+        self.session.add_all(targets)
+        self.session.flush()
+        for position, (target, target_row) in enumerate(zip(item.targets, targets, strict=True)):
             if target.quote is not None:
                 path: Path = ("targets", position, "quote")
                 self.quote(target.quote, path, target_id=target_row.id)
