@@ -1,8 +1,8 @@
 """Every filter on an index: serves each filtered list, search and detail once through the app,
 records the SQL it ran, and has PostgreSQL EXPLAIN each statement with its parameters. A
-sequential scan of a table with at least --min-rows rows fails the check (exit status 1);
-smaller tables (the content state, the three source documents) are cheaper to scan than to
-look up, and the planner rightly scans them.
+sequential scan that filters a table of at least --min-rows rows down to under a fifth of them
+fails the check (exit status 1); smaller tables (the content state, the three source
+documents) are cheaper to scan than to look up, and the planner rightly scans them.
 
 Run it on a PostgreSQL database loaded by bench/scale_dataset.py:
 
@@ -16,6 +16,8 @@ import sys
 from typing import Any
 
 import sqlalchemy as sa
+
+SELECTIVE = 0.2
 
 URLS = [
     "/v1/recommendations?limit=50",
@@ -35,19 +37,27 @@ URLS = [
     "/v1/studies?design=prospective_cohort",
     "/v1/studies?caveat_kind=consult_professional",
     "/v1/studies/kramer-2001-probit-trial",
-    "/v1/sources?source_type=news_article",
+    "/v1/sources?source_type=news",
     "/v1/tips?life_stage=toddler&limit=20",
     "/v1/tips/daily",
-    "/v1/search?q=sleep",
+    "/v1/search?q=serotonin",
+    "/v1/search?q=PROBIT",
     "/v1/search?q=walking%20lentils&kind=recommendation",
     "/v1/changes?limit=100",
 ]
 
 
-def seq_scans(plan: dict[str, Any]) -> list[str]:
-    found = [plan["Relation Name"]] if plan.get("Node Type") == "Seq Scan" else []
+def seq_scans(plan: dict[str, Any], sizes: dict[str, int]) -> list[str]:
+    """Tables scanned whole to keep a few of their rows (a filter the planner expects to keep
+    under a fifth of them): what an index is for. Reading a table whole because most of it is
+    wanted, or to hash-join it, is the planner's right call."""
+    found = []
+    if plan.get("Node Type") == "Seq Scan" and "Filter" in plan:
+        table = plan["Relation Name"]
+        if plan["Plan Rows"] < SELECTIVE * max(sizes.get(table, 0), 1):
+            found.append(table)
     for child in plan.get("Plans", []):
-        found += seq_scans(child)
+        found += seq_scans(child, sizes)
     return found
 
 
@@ -55,6 +65,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--min-rows", type=int, default=1000)
+    parser.add_argument("--verbose", action="store_true", help="print the statements that scan")
     arguments = parser.parse_args()
     os.environ["DATABASE_URL"] = arguments.database_url
     os.environ["RESPONSE_CACHE_MB"] = "0"
@@ -76,11 +87,8 @@ def main() -> int:
     with engine.connect() as connection:
         connection.execute(sa.text("ANALYZE"))
         connection.commit()
-        sizes = dict(
-            connection.execute(
-                sa.text("SELECT relname, n_live_tup FROM pg_stat_user_tables")
-            ).tuples()
-        )
+        counted = connection.execute(sa.text("SELECT relname, n_live_tup FROM pg_stat_user_tables"))
+        sizes: dict[str, int] = {row[0]: row[1] for row in counted}
     problems = []
     with TestClient(create_app()) as client:
         for url in URLS:
@@ -98,9 +106,16 @@ def main() -> int:
                     cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
                     plan = cursor.fetchone()[0]
                     plan = plan if isinstance(plan, list) else json.loads(plan)
-                    scanned += seq_scans(plan[0]["Plan"])
+                    tables = seq_scans(plan[0]["Plan"], sizes)
+                    if arguments.verbose and any(
+                        sizes.get(t, 0) >= arguments.min_rows for t in tables
+                    ):
+                        print(f"  scans {tables}: {' '.join(statement.split())[:600]}")
+                    scanned += tables
             large = sorted({t for t in scanned if sizes.get(t, 0) >= arguments.min_rows})
-            verdict = f"sequential scan of {', '.join(large)}" if large else "indexes only"
+            verdict = (
+                f"sequential scan of {', '.join(large)}" if large else "no large table scanned"
+            )
             small = sorted(set(scanned) - set(large))
             note = f" (scans small tables: {', '.join(small)})" if small else ""
             print(f"{url}: {len(statements)} statements, {verdict}{note}")

@@ -245,6 +245,22 @@ def database(kind: str, directory: Path, scale: int) -> Iterator[str]:
             admin.dispose()
 
 
+def explain(url: str) -> str:
+    """bench/explain_plans.py on this database; a selective sequential scan fails the run."""
+    checked = subprocess.run(
+        [sys.executable, "bench/explain_plans.py", "--database-url", url],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if checked.returncode:
+        raise SystemExit(
+            f"EXPLAIN found sequential scans:\n{checked.stdout}{checked.stderr[-2000:]}"
+        )
+    return "\n".join(f"    {line}" for line in checked.stdout.splitlines())
+
+
 def measure(
     arguments: argparse.Namespace, url: str, kind: str, dataset: str, workers: int, log: Path
 ) -> tuple[list[Row], float]:
@@ -342,6 +358,7 @@ def main() -> None:
     load = os.getloadavg()
     rows: list[Row] = []
     rss: dict[tuple[str, str, int], float] = {}
+    plans = ""
     workers = [int(count) for count in arguments.workers.split(",")]
     with tempfile.TemporaryDirectory(prefix="gutbrain-bench-") as folder:
         directory = Path(folder)
@@ -350,6 +367,8 @@ def main() -> None:
             datasets = [("seed", 0)] + ([("scale", arguments.scale)] if arguments.scale else [])
             for dataset, scale in datasets:
                 with database(kind, directory, scale) as url:
+                    if kind == "postgresql" and dataset == "scale":
+                        plans = explain(url)
                     for count in workers if dataset == "seed" else workers[:1]:
                         print(f"{kind}, {dataset}, {count} worker(s)", flush=True)
                         measured, rss[(kind, dataset, count)] = measure(
@@ -366,6 +385,11 @@ def main() -> None:
             f" {arguments.scale} recommendations.",
             table(rows, rss),
             comparisons(rows),
+            *(
+                [f"EXPLAIN on the PostgreSQL scale dataset (bench/explain_plans.py):\n\n{plans}"]
+                if plans
+                else []
+            ),
         ]
     )
     RESULTS.mkdir(exist_ok=True)
