@@ -53,6 +53,7 @@ POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 CONNECTIONS = 32
+WARM_UP_SECONDS = 1
 START_SECONDS = 60
 # The routes the targets name, with the seeded slugs (which the scale dataset keeps).
 ROUTES = {
@@ -125,8 +126,8 @@ def milliseconds(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def wrk(url: str, seconds: float, headers: dict[str, str]) -> Run:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--latency"]
+def wrk(url: str, seconds: int, headers: dict[str, str]) -> Run:
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(
@@ -136,9 +137,38 @@ def wrk(url: str, seconds: float, headers: dict[str, str]) -> Run:
     errors = re.search(r"Socket errors: (.*)", output)
     if failures or errors:
         raise SystemExit(f"{url} answered errors under load:\n{output}")
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    return Run(rps, milliseconds(percentiles["50"]), milliseconds(percentiles["99"]))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rps is None or set(percentiles) != {"50", "99"}:
+        raise SystemExit(f"{url}: unexpected wrk output:\n{output}")
+    return Run(
+        float(rps.group(1)), milliseconds(percentiles["50"]), milliseconds(percentiles["99"])
+    )
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def settle(supervisors: list[int], limit: float = 5.0) -> None:
+    """Wait until the servers have finished the requests wrk left in flight (a slow route can
+    leave seconds of work queued), so that they do not slow the next run down."""
+    pids = [pid for supervisor in supervisors for pid in family(supervisor)]
+    deadline = time.monotonic() + limit
+    before = cpu_seconds(pids)
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        after = cpu_seconds(pids)
+        if after - before < 0.02:
+            return
+        before = after
 
 
 def free_port() -> int:
@@ -196,14 +226,19 @@ def serving(
             process.wait()
 
 
+def family(supervisor: int) -> list[int]:
+    """The server process and its children (the workers, if it has any)."""
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children")
+    try:
+        return [supervisor, *(int(pid) for pid in children.read_text().split())]
+    except OSError:
+        return [supervisor]
+
+
 def rss_mb(supervisor: int) -> float:
     """The largest resident set among the server's processes (workers or a single one)."""
-    pids = [supervisor]
-    children = Path(f"/proc/{supervisor}/task/{supervisor}/children")
-    if children.exists():
-        pids += [int(pid) for pid in children.read_text().split()]
     largest = 0
-    for pid in pids:
+    for pid in family(supervisor):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -270,12 +305,13 @@ def measure(
         route: Row(kind, dataset, workers, route) for route in [*ROUTES, *uncached, "hello world"]
     }
     with (
-        serving(arguments.server, "bench.hello_app:app", workers, {}, log) as (hello, _),
+        serving(arguments.server, "bench.hello_app:app", workers, {}, log) as (hello, first),
         serving(arguments.server, "app.main:app", workers, env, log) as (api, process),
         serving(
             arguments.server, "app.main:app", workers, {**env, "RESPONSE_CACHE_MB": "0"}, log
-        ) as (api_uncached, _),
+        ) as (api_uncached, third),
     ):
+        supervisors = [first.pid, process.pid, third.pid]
         etag = httpx.get(f"{api}{ROUTES['detail']}").headers["etag"]
         targets = {
             **{route: (f"{api}{path}", {}) for route, path in ROUTES.items()},
@@ -286,12 +322,17 @@ def measure(
             status = httpx.get(target, headers=headers, timeout=30).status_code
             if status not in (200, 304):
                 raise SystemExit(f"{route}: {target} answered {status}")
+            # Warm up with wrk's own headers (the response cache keys on them) on every worker.
+            wrk(target, WARM_UP_SECONDS, headers)
+            settle(supervisors)
         for round_ in range(arguments.rounds):
             print(f"  round {round_ + 1}/{arguments.rounds}", flush=True)
             for route, (target, headers) in targets.items():
                 baseline = wrk(f"{hello}/", arguments.duration, {})
                 rows["hello world"].runs.append(baseline)
+                settle(supervisors)
                 run = wrk(target, arguments.duration, headers)
+                settle(supervisors)
                 rows[route].runs.append(run)
                 rows[route].ratios.append(run.rps / baseline.rps)
                 rows[route].p50_ratios.append(run.p50_ms / baseline.p50_ms)
@@ -346,12 +387,12 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=3.0, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
     parser.add_argument("--scale", type=int, default=10_000, help="0: no scale dataset")
     parser.add_argument("--server", choices=["uvicorn", "granian"], default="uvicorn")
     arguments = parser.parse_args()
     if arguments.quick:
-        arguments.rounds, arguments.duration = 2, 1.0
+        arguments.rounds, arguments.duration = 2, 1
         arguments.scale = min(arguments.scale, 1000)
     ensure_wrk()
     started = datetime.now(UTC)

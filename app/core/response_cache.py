@@ -12,7 +12,9 @@ Sits inside the rate limiter, CORS, security headers and request ids, which stil
 every request, and outside compression and the coding-tagged ETag, whose work it keeps.
 """
 
+import asyncio
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -20,7 +22,7 @@ from email.utils import parsedate_to_datetime
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.content_version import ContentVersionWatch, utc_day
-from app.core.db import get_engine, get_read_session
+from app.core.db import get_read_session, get_watch_engine
 from app.core.http_cache import (
     BUILDING_FOR_CACHE,
     CacheableRepresentation,
@@ -35,6 +37,8 @@ _REVALIDATION_HEADERS = frozenset({b"cache-control", b"last-modified", b"vary"})
 _ALWAYS_VARIES = (b"accept", b"accept-encoding")
 # Bookkeeping per entry beyond its body and headers, for the size bound.
 _ENTRY_OVERHEAD = 256
+# How long a request waits for the same response being built for another before building it.
+BUILD_WAIT_SECONDS = 5.0
 # One response may take at most this share of the whole cache.
 _LARGEST_SHARE = 8
 
@@ -68,7 +72,7 @@ class ResponseStore:
         # The request headers each path and query's responses vary on, learnt from their Vary.
         self._varies: dict[tuple[bytes, bytes], tuple[bytes, ...]] = {}
 
-    def _key(self, base: tuple[bytes, bytes], headers: dict[bytes, bytes]) -> _Key:
+    def key(self, base: tuple[bytes, bytes], headers: dict[bytes, bytes]) -> _Key:
         names = self._varies.get(base, _ALWAYS_VARIES)
         return (*base, tuple(headers.get(name) for name in names))
 
@@ -77,7 +81,7 @@ class ResponseStore:
     ) -> CachedResponse | None:
         if generation != self.generation:
             return None
-        key = self._key(base, headers)
+        key = self.key(base, headers)
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
@@ -98,7 +102,7 @@ class ResponseStore:
             self._entries.clear()
             self._varies.clear()
         self._varies[base] = varies
-        key = self._key(base, headers)
+        key = self.key(base, headers)
         previous = self._entries.pop(key, None)
         if previous is not None:
             self.size -= previous.size
@@ -155,7 +159,8 @@ class ResponseCacheMiddleware:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.store = ResponseStore(max_bytes)
-        self.watch = ContentVersionWatch(get_engine)
+        self.watch = ContentVersionWatch(get_watch_engine)
+        self._building: dict[_Key, asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -171,7 +176,15 @@ class ResponseCacheMiddleware:
         base = (scope["path"].encode(), _query_key(scope["query_string"]))
         version = self.watch.current()
         if version is not None:
-            entry = self.store.get((version, utc_day()), base, headers)
+            generation = (version, utc_day())
+            entry = self.store.get(generation, base, headers)
+            building = self._building.get(self.store.key(base, headers))
+            if entry is None and building is not None:
+                # The same response is being built for another request: wait for it rather
+                # than build it again alongside (after an edit, every client asks at once).
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(building.wait(), BUILD_WAIT_SECONDS)
+                entry = self.store.get(generation, base, headers)
             if entry is not None:
                 try:
                     await self._answer(entry, headers, send)
@@ -207,6 +220,27 @@ class ResponseCacheMiddleware:
         await send({"type": "http.response.body", "body": entry.body})
 
     async def _build(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        base: tuple[bytes, bytes],
+        request_headers: dict[bytes, bytes],
+    ) -> None:
+        """Build the response once at a time per key; a request that finds it being built
+        (while the version is unknown) is served by the route as if there were no cache."""
+        key = self.store.key(base, request_headers)
+        if key in self._building:
+            await self.app(scope, receive, send)
+            return
+        built = self._building[key] = asyncio.Event()
+        try:
+            await self._build_and_keep(scope, receive, send, base, request_headers)
+        finally:
+            del self._building[key]
+            built.set()
+
+    async def _build_and_keep(
         self,
         scope: Scope,
         receive: Receive,
