@@ -80,8 +80,11 @@ class ContentVersionWatch:
         return self._version
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="content-version", daemon=True)
+        # Events of its own, so that a thread told to stop stays stopped.
+        self._stop, self._wake = threading.Event(), threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(self._stop, self._wake), name="content-version", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -93,11 +96,11 @@ class ContentVersionWatch:
         self._version = None
         self._wake.set()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
+    def _run(self, stop: threading.Event, wake: threading.Event) -> None:
+        while not stop.is_set():
+            wake.clear()
             self.poll()
-            self._wake.wait(POLL_SECONDS)
+            wake.wait(POLL_SECONDS)
 
     def poll(self) -> None:
         generation = self._generation
