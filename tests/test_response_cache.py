@@ -4,6 +4,7 @@ version, stays unseen while the kept response is served; a write through the one
 (which moves the version on) is seen within a second by every worker, and at once by the
 worker that made it."""
 
+import asyncio
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -14,10 +15,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
+from starlette.types import Message, Receive, Send
+from starlette.types import Scope as AsgiScope
 
 from app.core import content_version
-from app.core.content_version import ContentVersionWatch
-from app.core.response_cache import CachedResponse, ResponseStore
+from app.core.content_version import ContentVersionWatch, utc_day
+from app.core.http_cache import CacheableRepresentation
+from app.core.response_cache import CachedResponse, ResponseCacheMiddleware, ResponseStore
 from app.evidence.vocabulary import ItemKind
 from app.keys.scopes import Scope
 from app.models import Recommendation
@@ -265,3 +269,51 @@ def test_the_version_is_trusted_only_briefly_once_the_database_stops_answering(
         assert watch.current() is None
     finally:
         watch.stop()
+
+
+def test_concurrent_requests_for_one_response_build_it_once(seeded_engine: Engine) -> None:
+    """After an edit every client asks at once: one request builds, the rest wait for it."""
+    with seeded_engine.connect() as connection:
+        version = connection.execute(sa.text("SELECT version FROM content_state")).scalar_one()
+    built = []
+
+    async def route(scope: AsgiScope, receive: Receive, send: Send) -> None:
+        built.append(scope["path"])
+        await asyncio.sleep(0.2)
+        scope["state"]["cacheable"] = CacheableRepresentation(version, utc_day())
+        headers = [
+            (b"etag", b'"abc"'),
+            (b"last-modified", b"Fri, 04 Dec 2026 00:00:00 GMT"),
+            (b"vary", b"Accept, Accept-Encoding"),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"built once"})
+
+    cache = ResponseCacheMiddleware(route, max_bytes=1 << 20)
+
+    async def get() -> tuple[int, bytes]:
+        sent: list[Message] = []
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b""}
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/v1/x", "query_string": b"",
+                 "headers": []}  # fmt: skip
+        await cache(scope, receive, send)
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    async def burst() -> list[tuple[int, bytes]]:
+        deadline = time.monotonic() + 3
+        while cache.watch.current() is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return await asyncio.gather(*(get() for _ in range(20)))
+
+    try:
+        answers = asyncio.run(burst())
+    finally:
+        cache.watch.stop()
+    assert answers == [(200, b"built once")] * 20
+    assert built == ["/v1/x"]
