@@ -21,6 +21,7 @@ table. Traffic goes to 127.0.0.1 only.
 """
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -399,6 +400,8 @@ def main() -> None:
         arguments.rounds, arguments.duration = 2, 1
         arguments.scale = min(arguments.scale, 1000)
     ensure_wrk()
+    if arguments.server == "granian" and importlib.util.find_spec("granian") is None:
+        sys.exit("granian is not installed: .venv/bin/pip install granian (not a dependency)")
     started = datetime.now(UTC)
     load = os.getloadavg()
     rows: list[Row] = []
