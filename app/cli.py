@@ -3,6 +3,7 @@
 import json
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -166,6 +167,26 @@ def serve(
         log_config=None,
         access_log=False,
     )
+
+
+@cli.command()
+def worker() -> None:
+    """Deliver webhooks until SIGTERM or Ctrl-C, beside servers started with
+    WEBHOOK_DELIVERY_ENABLED=false; any number of workers may run at once."""
+    from app.main import app
+    from app.webhooks.delivery import DeliveryWorker
+    from app.webhooks.runner import item_urls
+
+    with _migrated_database():
+        pass
+    stopping = threading.Event()
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    DeliveryWorker(get_engine(), get_settings(), item_urls(app)).run(stopping)
 
 
 keys_cli = typer.Typer(

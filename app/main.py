@@ -44,6 +44,9 @@ from app.search.router import router as search_router
 from app.sources.router import router as sources_router
 from app.studies.router import router as studies_router
 from app.tips.router import router as tips_router
+from app.webhooks.router import events as webhook_events
+from app.webhooks.router import router as webhooks_router
+from app.webhooks.runner import delivery_lifespan
 
 COMPRESS_FROM_BYTES = 1000
 # What browsers may read from a cross-origin response, beyond the CORS-safelisted headers.
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(refuse_undeclared_query)],
         docs_url=None,
         redoc_url=None,
+        lifespan=delivery_lifespan(settings),
     )
     public = APIRouter(prefix="/v1")
     for router in (
@@ -99,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(metrics_router)
     app.include_router(keys_router)
+    app.include_router(webhooks_router)
+    app.webhooks.include_router(webhook_events)
     for editor_router in editor_routers:
         app.include_router(editor_router)
     for path, directory in (

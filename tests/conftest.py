@@ -79,6 +79,9 @@ os.environ["PUBLIC_BASE_URL"] = "http://testserver"
 # tests/test_rate_limits.py builds apps with small budgets of their own.
 os.environ["RATE_LIMIT"] = os.environ["RATE_LIMIT_API_KEY"] = "1000000/minute"
 os.environ.pop("REDIS_URL", None)
+# The app under test sends no webhooks on its own: tests/test_webhooks.py runs delivery workers
+# of its own, on the databases it writes.
+os.environ["WEBHOOK_DELIVERY_ENABLED"] = "false"
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session  # noqa: E402

@@ -45,6 +45,14 @@ EXPECTED_OPERATION_IDS = {
     "create_api_key",
     "revoke_api_key",
     "get_review_queue",
+    "list_webhook_endpoints",
+    "create_webhook_endpoint",
+    "get_webhook_endpoint",
+    "delete_webhook_endpoint",
+    "rotate_webhook_secret",
+    "enable_webhook_endpoint",
+    "ping_webhook_endpoint",
+    "list_webhook_deliveries",
     *(
         f"{operation}_{kind}"
         for kind in ("recommendation", "mechanism", "study", "source")

@@ -113,7 +113,12 @@ def is_content_state(case: schemathesis.Case, response: schemathesis.Response) -
     JSON Schema cannot state: no such item (404), a slug taken or a workflow step the status
     does not allow (409), a stale or missing If-Match (412, 428), a rule broken (422); or an
     If-Match that is no list of entity tags (400), which the documented pattern does not keep
-    the coverage phase from sending."""
+    the coverage phase from sending. For webhook endpoints: no such endpoint (404), or a URL
+    whose host does not resolve, or not to public addresses only (422 pointing at `#/url`)."""
+    if case.path.startswith("/v1/editor/webhooks"):
+        if response.status_code == 422:
+            return [error.get("pointer") for error in response.json()["errors"]] == ["#/url"]
+        return response.status_code == 404
     editing_content = case.path.startswith("/v1/editor/") and not case.path.startswith(
         "/v1/editor/keys"
     )

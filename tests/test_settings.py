@@ -7,16 +7,16 @@ from pydantic import ValidationError
 
 from app.core.config import Settings
 
+SECRETS = ("CURSOR_SECRET", "API_KEY_SECRET", "WEBHOOK_SECRET_KEY")
 
-@pytest.mark.parametrize(
-    ("variable", "other"),
-    [("CURSOR_SECRET", "API_KEY_SECRET"), ("API_KEY_SECRET", "CURSOR_SECRET")],
-)
+
+@pytest.mark.parametrize("variable", SECRETS)
 def test_production_refuses_each_development_secret(
-    monkeypatch: pytest.MonkeyPatch, variable: str, other: str
+    monkeypatch: pytest.MonkeyPatch, variable: str
 ) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
-    monkeypatch.setenv(other, "another-long-random-value-from-the-deployment")
+    for other in SECRETS:
+        monkeypatch.setenv(other, f"another-long-random-value-from-the-deployment-{other}")
     monkeypatch.delenv(variable, raising=False)
     with pytest.raises(ValidationError, match=f"set {variable}: the development value is public"):
         Settings()
@@ -26,9 +26,11 @@ def test_production_refuses_each_development_secret(
 
 def test_production_names_every_development_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
-    monkeypatch.delenv("CURSOR_SECRET", raising=False)
-    monkeypatch.delenv("API_KEY_SECRET", raising=False)
-    with pytest.raises(ValidationError, match="set CURSOR_SECRET and API_KEY_SECRET"):
+    for variable in SECRETS:
+        monkeypatch.delenv(variable, raising=False)
+    with pytest.raises(
+        ValidationError, match="set CURSOR_SECRET, API_KEY_SECRET and WEBHOOK_SECRET_KEY"
+    ):
         Settings()
 
 
@@ -43,11 +45,10 @@ def test_database_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch
 def test_production_app_refuses_to_start_on_the_development_secret(
     secret: str | None, starts: bool
 ) -> None:
-    secrets = ("CURSOR_SECRET", "API_KEY_SECRET")
-    environment = {key: value for key, value in os.environ.items() if key not in secrets}
+    environment = {key: value for key, value in os.environ.items() if key not in SECRETS}
     environment["ENVIRONMENT"] = "production"
     if secret:
-        environment |= {name: f"{secret}-{name.lower()}" for name in secrets}
+        environment |= {name: f"{secret}-{name.lower()}" for name in SECRETS}
     result = subprocess.run(
         [sys.executable, "-c", "import app.main"],
         env=environment,
@@ -58,4 +59,4 @@ def test_production_app_refuses_to_start_on_the_development_secret(
     )
     assert (result.returncode == 0) is starts, result.stderr
     if not starts:
-        assert "CURSOR_SECRET and API_KEY_SECRET" in result.stderr
+        assert "CURSOR_SECRET, API_KEY_SECRET and WEBHOOK_SECRET_KEY" in result.stderr

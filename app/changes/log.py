@@ -1,6 +1,6 @@
 """Every write path records what it changed, in the same transaction as the change itself."""
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.core.content_version import note_content_change
 from app.core.types import utcnow
@@ -39,6 +39,11 @@ def public_change(
 
 
 def record_change(session: Session, item: ContentFields, change: ChangeKind) -> None:
+    """Logs the change. Its id is taken under the content state's row lock, which the
+    transaction holds from here to its commit (`bump_content_version` writes that row), so ids
+    are numbered in commit order: a reader following the log by id (the webhook outbox) never
+    sees change n+1 committed while n is still to come."""
+    session.exec(select(ContentState).where(ContentState.id == STATE_ROW).with_for_update())
     session.add(
         ContentChange(
             kind=ITEM_KINDS[type(item)], slug=item.slug, version=item.version, change=change

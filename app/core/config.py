@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEVELOPMENT_CURSOR_SECRET = "development-only-cursor-secret"
 DEVELOPMENT_API_KEY_SECRET = "development-only-api-key-secret"
+DEVELOPMENT_WEBHOOK_SECRET_KEY = "development-only-webhook-secret-key"
 
 
 class Settings(BaseSettings):
@@ -60,6 +61,39 @@ class Settings(BaseSettings):
         " when unset.",
     )
 
+    webhook_secret_key: str = Field(
+        default=DEVELOPMENT_WEBHOOK_SECRET_KEY,
+        description="Key that webhook signing secrets are encrypted under in the database;"
+        " changing it makes every stored secret unreadable.",
+    )
+    webhook_delivery_enabled: bool = Field(
+        default=True,
+        description="Deliver webhooks from each `gutbrain serve` worker; turn off when a"
+        " `gutbrain worker` process delivers them instead.",
+    )
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="Allow webhook URLs on private, loopback or link-local addresses (tests and"
+        " local development only).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=30, description="Time allowed to connect and to answer, each."
+    )
+    webhook_poll_seconds: float = Field(
+        default=2.0, gt=0, description="How often the delivery loop looks for new events."
+    )
+    webhook_backoff_base_seconds: float = Field(
+        default=30.0, gt=0, description="Wait after a first failed attempt; doubled each time."
+    )
+    webhook_backoff_cap_seconds: float = Field(
+        default=6 * 3600.0, gt=0, description="Longest wait between two attempts."
+    )
+    webhook_max_attempts: int = Field(
+        default=12,
+        ge=1,
+        description="Failed attempts in a row after which an endpoint is disabled.",
+    )
+
     @model_validator(mode="after")
     def production_has_its_own_secrets(self) -> Self:
         if self.environment != "production":
@@ -69,12 +103,18 @@ class Settings(BaseSettings):
             for name, value, development in (
                 ("CURSOR_SECRET", self.cursor_secret, DEVELOPMENT_CURSOR_SECRET),
                 ("API_KEY_SECRET", self.api_key_secret, DEVELOPMENT_API_KEY_SECRET),
+                (
+                    "WEBHOOK_SECRET_KEY",
+                    self.webhook_secret_key,
+                    DEVELOPMENT_WEBHOOK_SECRET_KEY,
+                ),
             )
             if value == development
         ]
         if public:
             values = "values are" if len(public) > 1 else "value is"
-            raise ValueError(f"set {' and '.join(public)}: the development {values} public")
+            names = " and ".join(filter(None, [", ".join(public[:-1]), public[-1]]))
+            raise ValueError(f"set {names}: the development {values} public")
         return self
 
 

@@ -133,6 +133,7 @@ def install_openapi(app: FastAPI) -> None:
             summary=app.summary,
             description=app.description,
             routes=app.routes,
+            webhooks=app.webhooks.routes,
             tags=app.openapi_tags,
             servers=[
                 {
@@ -175,6 +176,13 @@ def install_openapi(app: FastAPI) -> None:
                         if status == "429":
                             headers = {"headers": dict(_RATE_LIMITED_HEADERS)}
                         responses[status] = {**_problem_response(status), **headers}
+        for path_item in document.get("webhooks", {}).values():
+            for operation in path_item.values():
+                # Requests this API sends: their responses are the receiver's, and a receiver
+                # answers nothing the framework would add for a server's own validation. They
+                # carry no credentials but a signature, which their headers document.
+                operation["responses"].pop("422", None)
+                operation.setdefault("security", [])
         _document_public_security(document)
         _document_request_ids(document)
         app.openapi_schema = document

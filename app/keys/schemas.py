@@ -30,7 +30,8 @@ class ApiKeyCreate(InputModel):
     name: KeyName
     scopes: list[Scope] = Field(
         min_length=1,
-        description="What the key may do: `content:write`, `content:publish`, `keys:admin`.",
+        description="What the key may do: `content:write`, `content:publish`, `keys:admin`,"
+        " `webhooks:admin`.",
         examples=[["content:write"]],
     )
     expires_at: Timestamp | None = Field(

@@ -17,6 +17,7 @@ from app.models.recommendation import Recommendation, RecommendationTarget
 from app.models.source import PersonQuoted, SourceDocument
 from app.models.state import ContentChange, ContentState
 from app.models.study import Study
+from app.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
@@ -42,4 +43,6 @@ __all__ = [
     "Study",
     "StudyLifeStage",
     "StudySource",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
