@@ -132,9 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_conditional_requests(app)
     install_openapi(app)
     # Added innermost first: compression, then tags per coding, the response cache (which
-    # keeps what those two made), rate limits (inside CORS, so a
-    # browser can read a 429), CORS, security headers, request ids, HEAD, so that a HEAD sees
-    # exactly the headers of its GET, and metrics and the access log outermost.
+    # keeps what those two made), rate limits (inside CORS, so a browser can read a 429), CORS,
+    # security headers, request ids, HEAD, so that a HEAD sees exactly the headers of its GET,
+    # and metrics and the access log outermost.
     app.add_middleware(BrotliMiddleware, gzip_fallback=True, minimum_size=COMPRESS_FROM_BYTES)
     app.add_middleware(EncodedRepresentationMiddleware)
     if settings.response_cache_mb:
