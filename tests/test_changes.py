@@ -96,6 +96,9 @@ def test_a_new_headline_certainty_is_its_own_kind_of_change(
             {"domain": "imprecision", "judgement": "serious", "note": "Wide intervals."}
         )
         advice.update(certainty="low", wording="Breastfeeding may protect babies' health.")
+        # The renditions follow the headline certainty down, as the claim's wording does.
+        for rendition in ("push_tip", "card_summary"):
+            items[0][rendition] = items[0][rendition].replace("probably protects", "may protect")
 
     edit_seed(seed_copy, "recommendations", doubt_the_advice)
     with serving(scratch_engine) as client:

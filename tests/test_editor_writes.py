@@ -381,6 +381,14 @@ def test_change_feed_follows_a_sequence_of_editor_writes(editor: Editing) -> Non
     )
     claim["certainty"] = "very_low"
     claim["wording"] = "It is very uncertain whether more sleep improves mood."
+    # The renditions follow the headline certainty down, as the claim's wording does.
+    advice["push_tip"] = (
+        "Keep a regular bedtime; it is very uncertain whether more sleep helps mood."
+    )
+    advice["card_summary"] = (
+        "We suggest adults keep a regular bedtime. It is very uncertain whether more sleep"
+        " improves mood, and whether sleep helps mental health through the gut is not known."
+    )
     lowered = editor.put(kind, slug, advice, changed.headers["ETag"], editor.publisher)
     assert lowered.status_code == 200, lowered.text
     public = editor.client.get(f"/v1/recommendations/{slug}").json()

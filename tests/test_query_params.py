@@ -33,8 +33,8 @@ def test_unknown_query_parameter_is_refused(client: TestClient, url: str, named:
 def test_refusal_lists_the_parameters_the_operation_takes(client: TestClient) -> None:
     body = assert_problem(client.get("/v1/sources?kind=news"), 400)
     assert body["detail"] == (
-        "Unknown query parameter `kind`; this operation takes `cursor`, `limit`, `source_type`,"
-        " `updated_since`."
+        "Unknown query parameter `kind`; this operation takes `cursor`, `fields`, `limit`,"
+        " `source_type`, `updated_since`."
     )
 
 

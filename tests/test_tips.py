@@ -19,6 +19,7 @@ Item = dict[str, Any]
 TIP_FIELDS = {
     "slug",
     "tip",
+    "push_tip",
     "title",
     "certainty",
     "gut_rationale_certainty",
@@ -29,7 +30,7 @@ TIP_FIELDS = {
     "language",
 }
 # Fields a tip serves exactly as the recommendation list does.
-SHARED_FIELDS = TIP_FIELDS - {"recommendation_url"}
+SHARED_FIELDS = TIP_FIELDS - {"recommendation_url", "push_tip"}
 
 FILTER_VALUES: dict[str, list[str]] = {
     "life_stage": list(LifeStage),
@@ -89,6 +90,7 @@ def test_tip_serves_the_recommendations_values(client: TestClient, tips: list[It
         for field in SHARED_FIELDS:
             assert tip[field] == recommendation[field], (tip["slug"], field)
         assert tip["recommendation_url"] == recommendation["url"]
+        assert tip["push_tip"] == recommendation["renditions"]["push_tip"]
 
 
 def test_recommendation_url_is_absolute_and_resolves(client: TestClient, tips: list[Item]) -> None:

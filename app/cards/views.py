@@ -76,7 +76,7 @@ def recommendation_card(item: Recommendation) -> Card:
         ],
         design=None,
         top_caveat=item.top_caveat,
-        lead=item.tip,
+        lead=item.renditions.card_summary,
         in_full_label="The advice in full",
         in_full=item.statement,
         life_stages=_stages(item.life_stages),

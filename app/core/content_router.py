@@ -3,15 +3,16 @@
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.core.db import ReadSession
-from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
+from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, Representation, RepresentationDep
 from app.core.negotiation import JSON, JSON_LD, AcceptHeader, choose
 from app.core.pagination import Page, PageParamsDep
+from app.core.sparse_fields import FieldSelection, only, selection, sparse_page
 from app.core.urls import Urls, UrlsDep
 from app.evidence.schemas import SLUG_PATTERN
 from app.evidence.vocabulary import DEFAULT_LANGUAGE
@@ -44,6 +45,27 @@ def declare_language(response: Response, rows: Iterable[Any]) -> None:
     response.headers["Content-Language"] = ", ".join(languages)
 
 
+def answer(
+    body: BaseModel,
+    rows: list[Any],
+    fields: FieldSelection,
+    response: Response,
+    representation: Representation,
+    cut: Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]] = only,
+) -> Any:
+    """The body as JSON, cut down to `fields` where given, with its language and cache headers
+    (surrogate keys from the whole body: a sparse item still shows its item)."""
+    whole = body.model_dump(mode="json")
+    if fields is None:
+        declare_language(response, rows)
+        representation.send(response, whole)
+        return body
+    sparse = JSONResponse(cut(whole, fields))
+    declare_language(sparse, rows)
+    representation.send(sparse, whole)
+    return sparse
+
+
 def content_router(
     *,
     plural: str,
@@ -73,13 +95,12 @@ def content_router(
         representation: RepresentationDep,
         query: Annotated[filters, Query()],  # type: ignore[valid-type]
         accept: AcceptHeader,
+        fields: Annotated[FieldSelection, Depends(selection(summary))],
     ) -> Any:
         representation.check(choose(accept, [JSON]))
         rows = list_rows(session, query, page.after, page.limit)
-        declare_language(response, rows)
         body = page_model(**page.page(rows, lambda row: summary_of(row, urls)))
-        representation.send(response, body.model_dump(mode="json"))
-        return body
+        return answer(body, rows, fields, response, representation, sparse_page)
 
     def get_item(
         session: ReadSession,
@@ -96,19 +117,18 @@ def content_router(
             ),
         ],
         accept: AcceptHeader,
+        fields: Annotated[FieldSelection, Depends(selection(detail))],
     ) -> Any:
         media_type = choose(accept, detail_types)
         representation.check(media_type)
         row = get_row(session, slug)
-        declare_language(response, [row])
         detail = detail_of(row, urls)
         if media_type == JSON_LD and linked_data_of is not None:
             linked = JSONResponse(linked_data_of(detail), media_type=JSON_LD)
             declare_language(linked, [row])
             representation.send(linked, detail.model_dump(mode="json"))
             return linked
-        representation.send(response, detail.model_dump(mode="json"))
-        return detail
+        return answer(detail, [row], fields, response, representation)
 
     router.add_api_route(
         "",
@@ -118,7 +138,8 @@ def content_router(
         response_model=page_model,
         responses={200: {"headers": RESPONSE_HEADERS}, **NOT_MODIFIED, 406: {}},
         summary=f"List published {plural}",
-        description=f"Ordered by slug. Follow `next` for the following page of {plural}.",
+        description=f"Ordered by slug. Follow `next` for the following page of {plural}; it"
+        " keeps every filter and `fields`.",
     )
     router.add_api_route(
         "/{slug}",

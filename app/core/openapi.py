@@ -9,6 +9,7 @@ from fastapi.routing import APIRoute
 from app.core.config import get_settings
 from app.core.errors import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
 from app.core.middleware import REQUEST_ID_HEADER
+from app.core.sparse_fields import document_sparse_fields
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _VALIDATION_REF = {"$ref": "#/components/schemas/ValidationProblem"}
@@ -176,6 +177,7 @@ def install_openapi(app: FastAPI) -> None:
                         if status == "429":
                             headers = {"headers": dict(_RATE_LIMITED_HEADERS)}
                         responses[status] = {**_problem_response(status), **headers}
+        document_sparse_fields(document)
         for path_item in document.get("webhooks", {}).values():
             for operation in path_item.values():
                 # Requests this API sends: their responses are the receiver's, and a receiver

@@ -9,7 +9,7 @@ means the item keeps every rule.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.evidence import rules
+from app.evidence import renditions, rules
 from app.evidence.public import active
 from app.evidence.vocabulary import (
     RECOMMENDATION_ROLES,
@@ -255,7 +255,20 @@ def recommendation_problems(item: Recommendation) -> list[Violation]:
         problems += target_problems(target, what)
     if len(item.tip) > 160:
         problems.append(Violation(("tip",), f"{what}: tip is longer than 160 characters"))
-    return problems
+    return problems + rendition_problems(item)
+
+
+def rendition_problems(item: Recommendation) -> list[Violation]:
+    """Each rendition within its length, shorter than the next, worded at the item's ratings."""
+    texts = [getattr(item, rendition.field) for rendition in renditions.RENDITIONS]
+    longer = [*(len(text) for text in texts[1:]), None]
+    return [
+        Violation((rendition.field,), f"recommendation {item.slug}: {problem}")
+        for rendition, text, limit in zip(renditions.RENDITIONS, texts, longer, strict=True)
+        for problem in renditions.rendition_problems(
+            rendition, text, item.certainty, item.rationale_certainty, limit
+        )
+    ]
 
 
 def mechanism_problems(item: Mechanism) -> list[Violation]:

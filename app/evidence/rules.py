@@ -112,13 +112,18 @@ def _has_phrase(text: str, phrase: str) -> bool:
     return re.search(rf"\b{re.escape(phrase)}\b", text, flags=re.IGNORECASE) is not None
 
 
-def wording_problems(certainty: Certainty, wording: str) -> list[str]:
-    """The consumer sentence hedges as its certainty asks, and as no other level does."""
-    used = {
+def wording_levels(text: str) -> set[Certainty]:
+    """The certainty levels whose hedges the text uses."""
+    return {
         level
         for level, hedges in CERTAINTY_HEDGES.items()
-        if any(_has_phrase(wording, hedge) for hedge in hedges)
+        if any(_has_phrase(text, hedge) for hedge in hedges)
     }
+
+
+def wording_problems(certainty: Certainty, wording: str) -> list[str]:
+    """The consumer sentence hedges as its certainty asks, and as no other level does."""
+    used = wording_levels(wording)
     if certainty is Certainty.high:
         if used:
             return [f"wording at high certainty hedges with {sorted(used)}: {wording!r}"]

@@ -23,6 +23,10 @@ class Recommendation(ContentFields, table=True):
     title: str = Field(max_length=200)
     statement: str = Field(sa_type=Text)
     tip: str = Field(max_length=160)
+    # Renditions: their limits are content rules (app/evidence/renditions.py), checked after the
+    # write like every other rule, so the columns themselves take any length.
+    push_tip: str = Field(sa_type=Text)
+    card_summary: str = Field(sa_type=Text)
     topic: Topic = Field(sa_type=enum_column(Topic), index=True)
     strength: Strength = Field(sa_type=enum_column(Strength), index=True)
     direction: Direction = Field(sa_type=enum_column(Direction))

@@ -23,6 +23,7 @@ from app.evidence.public import (
     study_ref,
     top_caveat,
 )
+from app.evidence.renditions import CARD_SUMMARY, PUSH_TIP
 from app.evidence.schemas import ClaimIn, InputModel, QuotedContentIn, QuoteIn, Slug, Timestamp
 from app.evidence.vocabulary import (
     Audience,
@@ -58,6 +59,17 @@ class RecommendationCreate(QuotedContentIn):
     title: str = Field(max_length=200)
     statement: str = Field(min_length=10)
     tip: str = Field(max_length=160)
+    push_tip: str = Field(
+        min_length=1,
+        description="The advice as a push notification, worded at its headline certainty.",
+        # Documented here, refused as a content rule (`content-rule`, with the field's pointer).
+        json_schema_extra={"maxLength": PUSH_TIP.max_chars},
+    )
+    card_summary: str = Field(
+        min_length=1,
+        description="The advice as a card summary, worded at its headline certainty.",
+        json_schema_extra={"maxLength": CARD_SUMMARY.max_chars},
+    )
     topic: Topic
     strength: Strength
     direction: Direction
@@ -109,11 +121,28 @@ def target_out(target: RecommendationTarget, urls: Urls) -> TargetOut:
     )
 
 
+class RenditionsOut(BaseModel):
+    """The advice at the lengths a channel has room for; the full text is the `statement`."""
+
+    push_tip: str = Field(
+        description=f"At most {PUSH_TIP.max_chars} characters, for a push notification.",
+        max_length=PUSH_TIP.max_chars,
+    )
+    card_summary: str = Field(
+        description=f"At most {CARD_SUMMARY.max_chars} characters, for a card.",
+        max_length=CARD_SUMMARY.max_chars,
+    )
+
+
 class RecommendationSummary(BaseModel):
     slug: str = Field(examples=["breastfeed"])
     url: Link
     title: str
     tip: str = Field(description="At most 160 characters, for mobile cards.")
+    renditions: RenditionsOut = Field(
+        description="The advice as a push notification and as a card summary, each worded at"
+        " its headline certainty."
+    )
     topic: Topic
     strength: Strength
     direction: Direction
@@ -133,7 +162,7 @@ class RecommendationSummary(BaseModel):
 
 
 class Recommendation(RecommendationSummary):
-    statement: str
+    statement: str = Field(description="The advice in full: its full-text rendition.")
     audiences: list[Audience]
     min_age_months: int | None
     max_age_months: int | None
@@ -173,6 +202,7 @@ def summary_of(item: RecommendationRow, urls: Urls) -> RecommendationSummary:
         url=urls.recommendation(item.slug),
         title=item.title,
         tip=item.tip,
+        renditions=RenditionsOut(push_tip=item.push_tip, card_summary=item.card_summary),
         topic=item.topic,
         strength=item.strength,
         direction=item.direction,

@@ -1,16 +1,25 @@
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from app.core.content_router import RESPONSE_HEADERS, declare_language
+from app.core.content_router import RESPONSE_HEADERS, answer
 from app.core.db import ReadSession
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
 from app.core.pagination import PageParamsDep
+from app.core.sparse_fields import FieldSelection, selection, sparse_page
 from app.core.types import utcnow
 from app.core.urls import UrlsDep
 from app.tips import service
-from app.tips.schemas import CalendarDate, DailyTip, TipFilters, TipPage, daily_tip_of, tip_of
+from app.tips.schemas import (
+    CalendarDate,
+    DailyTip,
+    Tip,
+    TipFilters,
+    TipPage,
+    daily_tip_of,
+    tip_of,
+)
 
 router = APIRouter(prefix="/tips", tags=["tips"])
 
@@ -18,6 +27,7 @@ router = APIRouter(prefix="/tips", tags=["tips"])
 @router.get(
     "",
     name="list_tips",
+    response_model=TipPage,
     responses={200: {"headers": RESPONSE_HEADERS}, **NOT_MODIFIED, 406: {}},
     summary="List tips for mobile cards",
     description="One tip per published recommendation, with both its ratings and the caveat a"
@@ -32,18 +42,18 @@ def list_tips(
     representation: RepresentationDep,
     accept: AcceptHeader,
     filters: Annotated[TipFilters, Query()],
-) -> TipPage:
+    fields: Annotated[FieldSelection, Depends(selection(Tip))],
+) -> Any:
     representation.check(choose(accept, [JSON]))
     rows = service.list_tips(session, filters, page.after, page.limit)
-    declare_language(response, rows)
     body = TipPage(**page.page(rows, lambda row: tip_of(row, urls)))
-    representation.send(response, body.model_dump(mode="json"))
-    return body
+    return answer(body, rows, fields, response, representation, sparse_page)
 
 
 @router.get(
     "/daily",
     name="get_daily_tip",
+    response_model=DailyTip,
     responses={200: {"headers": RESPONSE_HEADERS}, **NOT_MODIFIED, 404: {}, 406: {}},
     summary="Get the tip of the day",
     description="One tip among those the filters allow, the same for every client on a given"
@@ -63,11 +73,9 @@ def get_daily_tip(
             description="The day, as YYYY-MM-DD; today in UTC if omitted.", examples=["2026-01-31"]
         ),
     ] = None,
-) -> DailyTip:
+    fields: Annotated[FieldSelection, Depends(selection(DailyTip))] = None,
+) -> Any:
     day = date or utcnow().date()
     representation.check(choose(accept, [JSON]), varies_with=day.isoformat())
     row = service.daily_tip(session, filters, day)
-    declare_language(response, [row])
-    body = daily_tip_of(row, urls, day)
-    representation.send(response, body.model_dump(mode="json"))
-    return body
+    return answer(daily_tip_of(row, urls, day), [row], fields, response, representation)

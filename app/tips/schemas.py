@@ -7,6 +7,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from app.core.pagination import Page
 from app.core.urls import Link, Urls
 from app.evidence.public import CaveatOut, CertaintyOut, Language, LifeStageOut
+from app.evidence.renditions import PUSH_TIP
 from app.evidence.vocabulary import Certainty, LifeStage, Topic
 from app.models import Recommendation
 from app.recommendations.schemas import RecommendationFilters, summary_of
@@ -42,6 +43,11 @@ class Tip(BaseModel):
 
     slug: str = Field(description="The recommendation's slug.", examples=["breastfeed"])
     tip: str = Field(description="At most 160 characters, for mobile cards.")
+    push_tip: str = Field(
+        description="At most 140 characters, for a push notification: the recommendation's"
+        " push-tip rendition.",
+        max_length=PUSH_TIP.max_chars,
+    )
     title: str
     certainty: CertaintyOut = Field(
         description="Headline certainty: how sure we are that the advice itself helps."
@@ -72,6 +78,7 @@ def tip_of(item: Recommendation, urls: Urls) -> Tip:
     return Tip(
         slug=summary.slug,
         tip=summary.tip,
+        push_tip=summary.renditions.push_tip,
         title=summary.title,
         certainty=summary.certainty,
         gut_rationale_certainty=summary.gut_rationale_certainty,

@@ -6,13 +6,22 @@
 import createClient from "openapi-fetch";
 import type { components, paths } from "./api.js";
 
-type Page = components["schemas"]["RecommendationSummaryPage"];
+type Page = components["schemas"]["RecommendationSummaryPageOrSparse"];
 type Problem = components["schemas"]["Problem"];
 
 function check(condition: unknown, message: string): asserts condition {
   if (!condition) {
     throw new Error(`TypeScript client: ${message}`);
   }
+}
+
+// A 200 may be sparse (`?fields=`), where every member is optional; without `fields` each item
+// has them all, which this checks rather than assumes.
+function slugs(items: readonly { slug?: string }[]): string[] {
+  return items.map((item) => {
+    check(item.slug !== undefined, "an item without `fields` has no slug");
+    return item.slug;
+  });
 }
 
 const baseUrl = process.argv[2];
@@ -30,7 +39,7 @@ do {
     { params: { query: { ...filters, limit: 2, ...(cursor === null ? {} : { cursor }) } } },
   );
   check(data, `list answered ${response.status}`);
-  walked.push(...data.items.map((item) => item.slug));
+  walked.push(...slugs(data.items));
   cursor = data.cursor;
   pages += 1;
 } while (cursor !== null);
@@ -40,7 +49,7 @@ const whole = await client.GET("/v1/recommendations", {
 check(whole.data, `list answered ${whole.response.status}`);
 check(pages > 1, `expected several pages, got ${pages}`);
 check(
-  JSON.stringify(walked) === JSON.stringify(whole.data.items.map((item) => item.slug)),
+  JSON.stringify(walked) === JSON.stringify(slugs(whole.data.items)),
   `the walk ${walked.join(",")} differs from the single page`,
 );
 
@@ -51,8 +60,11 @@ const detail = await client.GET("/v1/recommendations/{slug}", {
 check(detail.data, `detail answered ${detail.response.status}`);
 // The 200 is JSON or, when Accept prefers it, JSON-LD: the JSON-LD one has an `@context`.
 check(!("@context" in detail.data), "JSON-LD where JSON was asked for");
-const recommendation: components["schemas"]["Recommendation"] = detail.data;
+const recommendation:
+  | components["schemas"]["Recommendation"]
+  | components["schemas"]["RecommendationSparse"] = detail.data;
 check(recommendation.slug === "breastfeed", `detail is ${recommendation.slug}`);
+check(recommendation.certainty !== undefined, "the whole detail has no certainty");
 const certainty: string = recommendation.certainty.code;
 const etag = detail.response.headers.get("ETag");
 check(etag, "the detail has no ETag");

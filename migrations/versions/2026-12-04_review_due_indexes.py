@@ -1,7 +1,7 @@
 """review due indexes
 
 Revision ID: c4d0b8c23a44
-Revises: c3c9a7b12f33
+Revises: c2b8f6a01e22
 Create Date: 2026-12-04 12:45:00
 
 Every public response's validators count the published items whose review is overdue
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "c4d0b8c23a44"
-down_revision: str | None = "c3c9a7b12f33"
+down_revision: str | None = "c2b8f6a01e22"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
