@@ -27,6 +27,7 @@ from app.core.middleware import (
 )
 from app.core.openapi import install_openapi, operation_id
 from app.core.query_params import refuse_undeclared_query
+from app.core.response_cache import ResponseCacheMiddleware
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.editor.router import routers as editor_routers
 from app.evidence.router import router as vocabulary_router
@@ -137,11 +138,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_conditional_requests(app)
     install_openapi(app)
     document_license_links(app)
-    # Added innermost first: compression, then tags per coding, rate limits (inside CORS, so a
-    # browser can read a 429), CORS, security headers, request ids, HEAD, so that a HEAD sees
-    # exactly the headers of its GET, and metrics and the access log outermost.
+    # Added innermost first: compression, then tags per coding, the licence link, the response
+    # cache (which keeps what those three made), rate limits (inside CORS, so a browser can read
+    # a 429), CORS, security headers, request ids, HEAD, so that a HEAD sees exactly the headers
+    # of its GET, and metrics and the access log outermost.
     app.add_middleware(BrotliMiddleware, gzip_fallback=True, minimum_size=COMPRESS_FROM_BYTES)
     app.add_middleware(EncodedRepresentationMiddleware)
+    app.add_middleware(LicenseLinkMiddleware)
+    if settings.response_cache_mb:
+        app.add_middleware(ResponseCacheMiddleware, max_bytes=settings.response_cache_mb << 20)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(
@@ -153,7 +158,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=86400,
     )
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(LicenseLinkMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(ObservabilityMiddleware)

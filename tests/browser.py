@@ -76,23 +76,31 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def live_server(database_url: str, attempts: int = 3) -> Iterator[str]:
-    """`uvicorn app.main:app` in a subprocess on a free local port; yields its base URL. Its log
-    folder is removed once the server stops; a failure quotes the logs."""
+def live_server(
+    database_url: str, attempts: int = 3, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`uvicorn app.main:app` in a subprocess on a free local port, with `workers` worker
+    processes and `env` added to the environment; yields its base URL. Its log folder is
+    removed once the server stops; a failure quotes the logs."""
     log_dir = Path(tempfile.mkdtemp(prefix="gutbrain-live-"))
     try:
         failures: list[str] = []
         for attempt in range(attempts):
             port = free_port()
             base_url = f"http://127.0.0.1:{port}"
-            env = {**os.environ, "DATABASE_URL": database_url, "PUBLIC_BASE_URL": base_url}
+            environment = {
+                **os.environ,
+                **(env or {}),
+                "DATABASE_URL": database_url,
+                "PUBLIC_BASE_URL": base_url,
+            }
             log = log_dir / f"uvicorn-{attempt}.log"
             with log.open("wb") as output:
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", "app.main:app"]
+                    [sys.executable, "-m", "uvicorn", "app.main:app", "--workers", str(workers)]
                     + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                     cwd=ROOT,
-                    env=env,
+                    env=environment,
                     stdout=output,
                     stderr=subprocess.STDOUT,
                 )

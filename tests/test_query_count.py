@@ -95,3 +95,49 @@ def test_detail_takes_a_constant_number_of_statements(crowded: tuple[TestClient,
         counts[has_targets].add(_statements(crowded, f"/v1/recommendations/{slug}"))
     assert all(len(seen) == 1 for seen in counts.values()), counts
     assert max(counts[True]) <= 20
+
+
+LISTS = [
+    "/v1/recommendations?limit={limit}",
+    "/v1/recommendations?life_stage=toddler&min_certainty=low&limit={limit}",
+    "/v1/mechanisms?limit={limit}",
+    "/v1/studies?limit={limit}",
+    "/v1/sources?limit={limit}",
+    "/v1/tips?limit={limit}",
+    "/v1/changes?limit={limit}",
+    "/v1/search?q=sleep&limit={limit}",
+]
+DETAILS = ["recommendations", "mechanisms", "studies", "sources"]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_every_list_costs_the_same_statements_for_half_a_page_as_for_all(
+    crowded: tuple[TestClient, Any], url: str
+) -> None:
+    client, _ = crowded
+    found = len(client.get(url.format(limit=50)).json()["items"])
+    assert found >= 3
+    small = _statements(crowded, url.format(limit=found // 2))
+    large = _statements(crowded, url.format(limit=found))
+    assert large == small, (small, large)
+    assert large <= 12
+
+
+@pytest.mark.parametrize("kind", DETAILS)
+def test_every_detail_is_bounded_whatever_the_item(
+    crowded: tuple[TestClient, Any], kind: str
+) -> None:
+    """However many claims, quotes, studies or linked items an item has, its detail takes at
+    most a fixed number of statements (one per relationship level, none per row)."""
+    client, _ = crowded
+    slugs = [item["slug"] for item in client.get(f"/v1/{kind}?limit=50").json()["items"]]
+    counts = {slug: _statements(crowded, f"/v1/{kind}/{slug}") for slug in slugs}
+    assert max(counts.values()) <= 25, counts
+
+
+def test_the_daily_tip_costs_the_same_whatever_the_day(crowded: tuple[TestClient, Any]) -> None:
+    counts = {
+        _statements(crowded, f"/v1/tips/daily?date=2026-01-{day:02d}") for day in range(1, 29)
+    }
+    assert len(counts) == 1, counts
+    assert max(counts) <= 10

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.search import service
 from app.seeding.loader import load_seed
 from tests.conftest import IS_POSTGRES, serving
+from tests.editing import editing
 from tests.helpers import assert_problem
 from tests.test_seed_loader import edit_seed
 
@@ -26,6 +27,11 @@ def search(client: TestClient, q: str, **params: Any) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
+
+
+def found(client: TestClient, q: str) -> list[tuple[str, str, str]]:
+    """What a search finds, without the ranks (which move with the whole index's statistics)."""
+    return [(item["kind"], item["slug"], item["snippet"]) for item in search(client, q, limit=50)]
 
 
 def slugs(items: list[dict[str, Any]], kind: str | None = None) -> list[str]:
@@ -246,3 +252,32 @@ def test_statements_are_cut_off_after_the_time_limit(
         session.rollback()
         # The limit ends with the transaction, and on SQLite the handler is taken off.
         assert session.execute(sa.text("SELECT 1")).scalar() == 1
+
+
+def test_editor_writes_keep_the_index_up_to_date_item_by_item() -> None:
+    """An edit re-indexes the items it revised and leaves every other row as it was; a
+    withdrawal takes the item out, a reinstatement puts it back."""
+    with editing("search_edits") as editor:
+        everything = {q: found(editor.client, q) for q in ("sleep", "vagus", "serotonin")}
+        _, etag = editor.read("recommendations", "breastfeed")
+        patched = editor.patch(
+            "recommendations",
+            "breastfeed",
+            {"tip": "Try xylophonic lullabies."},
+            etag,
+            editor.publisher,
+        )
+        assert patched.status_code == 200, patched.text
+        assert slugs(search(editor.client, "xylophonic")) == ["breastfeed"]
+        for q, before in everything.items():
+            assert found(editor.client, q) == before, q
+
+        withdrawn = editor.move("mechanisms", "vagus-nerve", "withdrawn", editor.publisher)
+        assert withdrawn.status_code == 200, withdrawn.text
+        assert "vagus-nerve" not in slugs(search(editor.client, "vagus", limit=50))
+        assert slugs(search(editor.client, "xylophonic")) == ["breastfeed"]
+        with editor.engine.connect() as connection:
+            indexed = connection.execute(
+                sa.text("SELECT count(*) FROM search_index WHERE slug = 'vagus-nerve'")
+            ).scalar()
+        assert indexed == 0

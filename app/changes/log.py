@@ -2,6 +2,7 @@
 
 from sqlmodel import Session, select
 
+from app.core.content_version import note_content_change
 from app.core.types import utcnow
 from app.evidence.vocabulary import PUBLIC_STATUSES, ChangeKind, ItemKind, Status
 from app.models import (
@@ -59,3 +60,4 @@ def bump_content_version(session: Session) -> None:
     state.version += 1
     state.changed_at = utcnow()
     session.flush()
+    note_content_change(session)

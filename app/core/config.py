@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     rate_limit_api_key: str = Field(
         default="1200/minute", description="Requests allowed per API key, in the same notation."
     )
+    response_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        description="Memory per worker for whole public responses kept per content version;"
+        " 0 turns the response cache off.",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis that all workers share rate-limit budgets through; in-process budgets"

@@ -95,6 +95,14 @@ def get_engine() -> Engine:
     )
 
 
+@lru_cache
+def get_watch_engine() -> Engine:
+    """One connection of its own for the content version poll (app/core/content_version.py),
+    so that requests holding every pooled connection never hold up the poll."""
+    settings = get_settings()
+    return create_db_engine(settings.database_url, pool_size=1)
+
+
 def get_read_session() -> Iterator[Session]:
     """A session for public reads: it never commits."""
     with Session(get_engine(), expire_on_commit=False) as session:

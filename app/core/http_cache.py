@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, select
 
 from app.core.config import get_settings
+from app.core.content_version import utc_day
 from app.core.db import ReadSession
 from app.core.errors import AppError, ProblemType
 from app.core.types import utcnow
@@ -120,6 +121,45 @@ def _not_modified_since(header: str, last_modified: datetime) -> bool:
     return last_modified.replace(microsecond=0) <= since
 
 
+def not_modified_tag(
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    etag: str,
+    last_modified: datetime | None,
+) -> str | None:
+    """The entity tag to answer 304 with when the client's copy is current, else None.
+    `etag` may name a content coding; the client's tag matches it whatever coding it names."""
+    if if_none_match is not None:
+        tags = _tags(if_none_match)
+        current = _CODING_SUFFIX.sub('"', etag)
+        if "*" in tags or current in tags:
+            # The tag the client holds names the coding it was sent in; a 304 has no body
+            # for the compression layer to tag again.
+            return tags.get(current, etag)
+        return None
+    if (
+        if_modified_since is not None
+        and last_modified is not None
+        and _not_modified_since(if_modified_since, last_modified)
+    ):
+        return etag
+    return None
+
+
+@dataclass(frozen=True)
+class CacheableRepresentation:
+    """Left in the request's state by a route whose response is a pure function of the
+    request, the content version and the UTC day, for the response cache to keep."""
+
+    version: int
+    day: int
+
+
+# Set in the request's state by the response cache while it builds a response to keep: the
+# route answers in full and the cache evaluates the client's conditions itself.
+BUILDING_FOR_CACHE = "building_for_cache"
+
+
 class Representation:
     """The validators of one response, checked before the work and sent with the result."""
 
@@ -130,7 +170,10 @@ class Representation:
 
     def check(self, media_type: str, varies_with: str = "") -> None:
         """Raise NotModified when the client's copy is current; remember the headers to send.
-        `varies_with` names anything else the body depends on, such as today's date."""
+        `varies_with` names anything else the body depends on: today's date, or a value of
+        the request's query. The response may be cached per content version and UTC day, so
+        nothing else may change it."""
+        day = utc_day()
         validators = read_validators(self.session)
         query = "&".join(sorted(f"{k}={v}" for k, v in self.request.query_params.multi_items()))
         seed = f"{self.request.url.path}?{query}|{media_type}|{validators.version}|{varies_with}"
@@ -142,17 +185,17 @@ class Representation:
             "Cache-Control": CACHE_CONTROL,
             "Vary": VARY,
         }
+        state = self.request.state
+        state.cacheable = CacheableRepresentation(validators.version, day)
         if_none_match = self.request.headers.get("if-none-match")
+        if_modified_since = self.request.headers.get("if-modified-since")
         if if_none_match is not None:
-            tags = _tags(if_none_match)
-            if "*" in tags or etag in tags:
-                # The tag the client holds names the coding it was sent in; a 304 has no body
-                # for the compression layer to tag again.
-                raise NotModified({**self.headers, "ETag": tags.get(etag, etag)})
-        elif (since := self.request.headers.get("if-modified-since")) is not None and (
-            _not_modified_since(since, validators.last_modified)
-        ):
-            raise NotModified(self.headers)
+            _tags(if_none_match)  # a malformed header is a 400 whoever evaluates it
+        if getattr(state, BUILDING_FOR_CACHE, False):
+            return
+        tag = not_modified_tag(if_none_match, if_modified_since, etag, validators.last_modified)
+        if tag is not None:
+            raise NotModified({**self.headers, "ETag": tag})
 
     def send(self, response: Response, body: Any) -> None:
         response.headers.update(self.headers)

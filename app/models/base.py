@@ -29,7 +29,7 @@ class ContentFields(SQLModel):
     status: Status = Field(default=Status.draft, sa_type=enum_column(Status), index=True)
     version: int = Field(default=1, ge=1)
     last_reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    next_review_due: date | None = None
+    next_review_due: date | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     language: str = Field(

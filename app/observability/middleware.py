@@ -3,6 +3,7 @@
 import logging
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from app.observability.metrics import IN_FLIGHT, LATENCY, REQUESTS, UNMATCHED_RO
 
 access_logger = logging.getLogger(ACCESS_LOGGER)
 # Any other method token shares one label, as unmatched paths do.
+_KNOWN_PATHS = 4096
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
@@ -60,13 +62,22 @@ class ObservabilityMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._templates: list[_Template] | None = None
+        # Matching a path against every route costs more than the rest of a cached response;
+        # the last paths seen are remembered.
+        self._known: OrderedDict[tuple[str, str], str] = OrderedDict()
 
     def _route_template(self, scope: Scope, method: str, path: str) -> str:
         # Built on the first request, when every route is in place; routes do not change then.
         if self._templates is None:
             self._templates = route_templates(scope["app"].routes)
         # A HEAD is served by the GET route.
-        return route_template(self._templates, "GET" if method == "HEAD" else method, path)
+        key = ("GET" if method == "HEAD" else method, path)
+        template = self._known.get(key)
+        if template is None:
+            template = self._known[key] = route_template(self._templates, *key)
+            if len(self._known) > _KNOWN_PATHS:
+                self._known.popitem(last=False)
+        return template
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -5,11 +5,12 @@ a table with a weighted `tsvector` column and a GIN index on PostgreSQL) and is 
 models' metadata. This module is the only code that writes it.
 """
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.evidence.queries import is_public
 from app.models import Mechanism, Recommendation, Study
@@ -51,42 +52,64 @@ def _entry(kind: SearchKind, row: Any, *body: str | None) -> dict[str, str]:
     }
 
 
-def _published(session: Session, model: Any, *loading: Any) -> list[Any]:
-    return list(session.exec(select(model).where(is_public(model)).options(*loading)))
+# Slugs per statement when the index is brought up to date for some items only.
+_BATCH = 500
 
 
-def entries(session: Session) -> list[dict[str, str]]:
-    """The index rows for everything published now: title, and the body text searched."""
-    recommendation_claims = selectinload(Recommendation.claims)  # type: ignore[arg-type]
-    mechanism_claims = selectinload(Mechanism.claims)  # type: ignore[arg-type]
+def _published(session: Session, model: Any, slugs: list[str] | None, *loading: Any) -> list[Any]:
+    query = select(model).where(is_public(model)).options(*loading)
+    if slugs is not None:
+        query = query.where(col(model.slug).in_(slugs))
+    return list(session.exec(query))
+
+
+def _entries(session: Session, kind: SearchKind, slugs: list[str] | None) -> list[dict[str, str]]:
+    """The index rows of the published items of one kind (of those slugs): the title, and the
+    body text searched."""
+    if kind is SearchKind.recommendation:
+        loading = selectinload(Recommendation.claims)  # type: ignore[arg-type]
+        return [
+            _entry(kind, row, row.statement, row.tip, *(claim.text for claim in row.claims))
+            for row in _published(session, Recommendation, slugs, loading)
+        ]
+    if kind is SearchKind.mechanism:
+        loading = selectinload(Mechanism.claims)  # type: ignore[arg-type]
+        return [
+            _entry(kind, row, row.description, *(claim.text for claim in row.claims))
+            for row in _published(session, Mechanism, slugs, loading)
+        ]
     return [
-        *(
-            _entry(
-                SearchKind.recommendation,
-                row,
-                row.statement,
-                row.tip,
-                *(claim.text for claim in row.claims),
-            )
-            for row in _published(session, Recommendation, recommendation_claims)
-        ),
-        *(
-            _entry(SearchKind.mechanism, row, row.description, *(c.text for c in row.claims))
-            for row in _published(session, Mechanism, mechanism_claims)
-        ),
-        *(
-            _entry(SearchKind.study, row, row.population, row.findings, row.outcome)
-            for row in _published(session, Study)
-        ),
+        _entry(kind, row, row.population, row.findings, row.outcome)
+        for row in _published(session, Study, slugs)
     ]
 
 
-def reindex(session: Session) -> int:
-    """Rebuild the index from the current rows, in the caller's transaction; flushes, never
-    commits. Returns the number of items indexed."""
-    rows = entries(session)
-    session.execute(sa.delete(search_index))
+def reindex(session: Session, only: Mapping[str, Iterable[str]] | None = None) -> int:
+    """Bring the index up to date in the caller's transaction; flushes, never commits. With
+    `only` (slugs by kind), just those items: their rows go, and come back if published;
+    otherwise the whole index is rebuilt. Returns the number of items indexed."""
+    indexed = 0
+    if only is None:
+        session.execute(sa.delete(search_index))
+        for kind in SearchKind:
+            indexed += _insert(session, _entries(session, kind, None))
+        session.flush()
+        return indexed
+    for kind in SearchKind:
+        slugs = sorted(only.get(kind.value, ()))
+        for start in range(0, len(slugs), _BATCH):
+            batch = slugs[start : start + _BATCH]
+            session.execute(
+                sa.delete(search_index).where(
+                    search_index.c.kind == kind.value, search_index.c.slug.in_(batch)
+                )
+            )
+            indexed += _insert(session, _entries(session, kind, batch))
+    session.flush()
+    return indexed
+
+
+def _insert(session: Session, rows: list[dict[str, str]]) -> int:
     if rows:
         session.execute(sa.insert(search_index), rows)
-    session.flush()
     return len(rows)

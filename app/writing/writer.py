@@ -163,6 +163,8 @@ class ContentWriter:
         self.report = report or WriteReport()
         self.public_changed = False
         self.written: dict[ItemKind, set[str]] = {}
+        # Every item given a new revision, whatever changed: what the search index looks at.
+        self.revised: dict[str, set[str]] = {}
         self._ids: dict[type[ContentFields], dict[str, int]] = {}
         self._sources: dict[str, SourceDocument] = {}
         self._study_facts: dict[str, rules.StudyFacts] = {}
@@ -307,6 +309,7 @@ class ContentWriter:
     ) -> None:
         """The revision, and the public change if the public sees one, of a write just made."""
         document = row.document or {}
+        self.revised.setdefault(BY_MODEL[type(row)].kind.value, set()).add(row.slug)
         self.session.add(
             Revision(
                 kind=BY_MODEL[type(row)].kind,
@@ -417,27 +420,33 @@ class ContentWriter:
             raise self.fail((*path, "dismissed_caveats"), message)
 
     def claims(self, claims: list[ClaimIn], **owner: Any) -> None:
+        # Every claim row first, in one flush for their ids; then what hangs off each.
+        rows, facts = [], []
         for index, claim in enumerate(claims):
             path: Path = ("claims", index)
-            facts = [self._facts(slug, (*path, "studies")) for slug in claim.studies]
-            row = Claim(
-                slug=claim.slug,
-                position=index,
-                text=claim.text,
-                wording=claim.wording,
-                role=claim.role,
-                kind=claim.kind,
-                outcome_kind=claim.outcome_kind,
-                critical=claim.critical,
-                starting_level=rules.starting_level(facts),
-                certainty=claim.certainty,
-                override_reason=claim.override_reason,
-                effect_summary=claim.effect_summary,
-                **owner,
-            )
-            self.session.add(row)
+            facts.append([self._facts(slug, (*path, "studies")) for slug in claim.studies])
             self._claim_slug_is_free(claim.slug, (*path, "slug"))
-            self.session.flush()
+            rows.append(
+                Claim(
+                    slug=claim.slug,
+                    position=index,
+                    text=claim.text,
+                    wording=claim.wording,
+                    role=claim.role,
+                    kind=claim.kind,
+                    outcome_kind=claim.outcome_kind,
+                    critical=claim.critical,
+                    starting_level=rules.starting_level(facts[index]),
+                    certainty=claim.certainty,
+                    override_reason=claim.override_reason,
+                    effect_summary=claim.effect_summary,
+                    **owner,
+                )
+            )
+        self.session.add_all(rows)
+        self.session.flush()
+        for index, (claim, row) in enumerate(zip(claims, rows, strict=True)):
+            path = ("claims", index)
             claim_id: int = row.id  # type: ignore[assignment]
             for slug in claim.studies:
                 study_id = self._id_of(Study, slug, (*path, "studies"))
@@ -446,7 +455,7 @@ class ContentWriter:
                 self.session.add(CertaintyJudgement(claim_id=claim_id, **judgement.model_dump()))
             self.quotes(claim.quotes, (*path, "quotes"), claim_id=claim_id)
             derived = rules.claim_caveats(
-                facts,
+                facts[index],
                 self._quoted(claim.quotes),
                 overstated=any(q.relation is Relation.overstates for q in claim.quotes),
             )
@@ -613,15 +622,18 @@ class ContentWriter:
         rec_id: int = row.id  # type: ignore[assignment]
         for stage in item.life_stages:
             self.session.add(RecommendationLifeStage(recommendation_id=rec_id, life_stage=stage))
-        for position, target in enumerate(item.targets):
-            target_row = RecommendationTarget(
+        targets = [
+            RecommendationTarget(
                 recommendation_id=rec_id,
                 position=position,
                 study_id=self._id_of(Study, target.study, ("targets", position, "study")),
                 **target.model_dump(exclude={"study", "quote"}),
             )
-            self.session.add(target_row)
-            self.session.flush()
+            for position, target in enumerate(item.targets)
+        ]
+        self.session.add_all(targets)
+        self.session.flush()
+        for position, (target, target_row) in enumerate(zip(item.targets, targets, strict=True)):
             if target.quote is not None:
                 path: Path = ("targets", position, "quote")
                 self.quote(target.quote, path, target_id=target_row.id)
@@ -700,4 +712,4 @@ class ContentWriter:
         self.check()
         if self.public_changed:
             bump_content_version(self.session)
-            reindex(self.session)
+            reindex(self.session, self.revised)

@@ -1,7 +1,7 @@
 """see a professional if
 
 Revision ID: c1a7e5b90d11
-Revises: c2b8f6a01e22
+Revises: c4d0b8c23a44
 Create Date: 2026-12-04 12:40:00.000000
 
 Existing recommendations start with no conditions; the next `gutbrain seed` writes them.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c1a7e5b90d11"
-down_revision: str | None = "c2b8f6a01e22"
+down_revision: str | None = "c4d0b8c23a44"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
