@@ -162,11 +162,15 @@ STATEFUL_SCENARIOS = 30
 
 
 def test_api_conforms_statefully(api_schema: BaseSchema) -> None:
-    """The stateful phase: scenarios that chain operations through the links Schemathesis infers
-    from the document (an editor item created, then read, changed, moved and restored by its
-    slug; a list followed by the details it names), every response checked as above."""
+    """The stateful phase: scenarios that chain reads through the links Schemathesis infers from
+    the document (a list followed by the details it names, an item's revisions, an editor read
+    after a public one), every response checked as above. Writes stay out: they persist across
+    scenarios, so a scenario replayed by Hypothesis would meet another database state and stop
+    as flaky; the stateless phase and the editor tests cover them."""
 
-    class Scenarios(api_schema.as_state_machine()):  # type: ignore[misc]
+    machine = api_schema.include(method="GET").as_state_machine()
+
+    class Scenarios(machine):  # type: ignore[misc]
         def validate_response(
             self, response: schemathesis.Response, case: schemathesis.Case, **kwargs: object
         ) -> None:
