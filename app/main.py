@@ -40,7 +40,7 @@ from app.mechanisms.router import router as mechanisms_router
 from app.observability.logging import configure_logging
 from app.observability.middleware import ObservabilityMiddleware
 from app.observability.router import router as metrics_router
-from app.rate_limits.middleware import RateLimitMiddleware
+from app.rate_limits.middleware import RateLimiter, RateLimitMiddleware
 from app.recommendations.router import router as recommendations_router
 from app.search.router import router as search_router
 from app.sources.router import router as sources_router
@@ -138,17 +138,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_conditional_requests(app)
     install_openapi(app)
     document_license_links(app)
-    # Added innermost first: compression, then tags per coding, the licence link, the response
-    # cache (which keeps what those three made), rate limits (inside CORS, so a browser can read
-    # a 429), CORS, security headers, request ids, HEAD, so that a HEAD sees exactly the headers
-    # of its GET, and metrics and the access log outermost.
+    # Added innermost first: compression, then tags per coding, the licence link, rate limits
+    # (inside CORS, so a browser can read a 429), CORS, security headers, request ids, HEAD, so
+    # that a HEAD sees exactly the headers of its GET; then the response cache, which keeps what
+    # all of those made and answers before them; metrics and the access log outermost.
+    limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
     app.add_middleware(BrotliMiddleware, gzip_fallback=True, minimum_size=COMPRESS_FROM_BYTES)
     app.add_middleware(EncodedRepresentationMiddleware)
     app.add_middleware(LicenseLinkMiddleware)
-    if settings.response_cache_mb:
-        app.add_middleware(ResponseCacheMiddleware, max_bytes=settings.response_cache_mb << 20)
-    if settings.rate_limit_enabled:
-        app.add_middleware(RateLimitMiddleware, settings=settings)
+    if limiter is not None:
+        app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -160,6 +159,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
+    if settings.response_cache_mb:
+        app.add_middleware(
+            ResponseCacheMiddleware, max_bytes=settings.response_cache_mb << 20, limiter=limiter
+        )
     app.add_middleware(ObservabilityMiddleware)
     return app
 

@@ -32,6 +32,8 @@ from app.core.config import Settings
 from app.core.types import utcnow
 from app.main import create_app
 from app.rate_limits.budgets import KEY_PREFIX
+from app.rate_limits.local import LocalCounters
+from app.rate_limits.policy import policy
 from tests.browser import ROOT, SERVER_START_SECONDS, free_port
 from tests.conftest import TEST_DATABASE_URL, issue_key
 
@@ -44,6 +46,22 @@ SERVED_BYTES = 32 * 1024
 # RFC 9651 List members as the draft uses them: a String item and its parameters.
 _MEMBER = re.compile(r'^"(?P<name>[^"\\]*)"(?P<params>(;[a-z*][a-z0-9_.*-]*(=[^;]*)?)*)$')
 _INTEGER = re.compile(r"^-?[0-9]{1,15}$")
+
+# A test counting exact budgets starts at least this long before the fixed window ends: across
+# the boundary, the sliding window counter weighs the requests just made as the previous window's.
+BOUNDARY_MARGIN_SECONDS = 10
+
+
+def away_from_a_window_boundary() -> None:
+    left = WINDOW - time.time() % WINDOW
+    if left < BOUNDARY_MARGIN_SECONDS:
+        time.sleep(left + 0.05)
+
+
+@pytest.fixture(autouse=True)
+def within_one_window() -> None:
+    away_from_a_window_boundary()
+
 
 Field = dict[str, dict[str, int | str | bool]]
 
@@ -467,3 +485,25 @@ def _serves(base_url: str) -> bool:
         return httpx.get(f"{base_url}/livez", timeout=1).status_code == 200
     except httpx.TransportError:
         return False
+
+
+def test_the_previous_window_counts_for_the_part_still_within_the_last_window() -> None:
+    """The in-process counters weigh the previous fixed window as `limits` does in Redis."""
+    counters, ten = LocalCounters(), policy("ip", "10/minute")
+
+    def allowed(now: float, times: int) -> list[bool]:
+        return [counters.hit(ten, "ip:192.0.2.1", now).allowed for _ in range(times)]
+
+    assert allowed(170.0, 11) == [True] * 10 + [False]  # 50 s into a window
+    # Half-way through the next window, half of the previous one's ten still count.
+    assert allowed(210.0, 6) == [True] * 5 + [False]
+    outcome = counters.hit(ten, "ip:192.0.2.1", 210.0)
+    # Any moment later less than half of the ten count: one more fits within the second.
+    assert (outcome.allowed, outcome.remaining, outcome.seconds_left(210.0)) == (False, 0, 1)
+    assert allowed(210.5, 2) == [True, False]
+    # 59 s into the one after, the previous five weigh 5/60: not even one request.
+    assert allowed(299.0, 11) == [True] * 10 + [False]
+    # Two idle windows later nothing is left, and the partition is gone from memory.
+    assert allowed(430.0, 1) == [True]
+    assert counters.hit(ten, "ip:192.0.2.2", 620.0).remaining == 9
+    assert len(counters._counts) == 1, "a partition idle for two windows is dropped"

@@ -30,7 +30,7 @@ from app.writing.writer import ContentWriter
 from tests.browser import live_server
 from tests.conftest import issue_key
 from tests.editing import MERGE_PATCH, seeded_scratch
-from tests.test_rate_limits import bytes_read, worker_pids
+from tests.test_rate_limits import away_from_a_window_boundary, bytes_read, worker_pids
 
 SLUG = "breastfeed"
 DETAIL = f"/v1/recommendations/{SLUG}"
@@ -111,6 +111,45 @@ def test_a_response_is_kept_until_the_content_version_moves(server: str, databas
     publish_tip(database, "a new version of the tip")
     waited = seconds_until(server, "a new version of the tip")
     assert waited < VISIBLE_WITHIN_SECONDS, waited
+
+
+def test_kept_answers_are_counted_and_carry_headers_of_their_own(database: Engine) -> None:
+    """A kept answer skips the middleware: it still counts against the budget (the request
+    over it gets the 429 problem), and gets its own request id, budget and CORS headers."""
+    url = database.url.render_as_string(hide_password=False)
+    origin = {"Origin": "https://example.org"}
+    kept = tip_of_row(database)
+    with live_server(url, env={"RATE_LIMIT": "4/minute"}) as base_url:
+        away_from_a_window_boundary()
+        with httpx.Client(base_url=base_url, headers=origin, timeout=10) as client:
+            built = client.get(DETAIL)
+            time.sleep(2 * content_version.POLL_SECONDS)  # the worker has seen the version
+            write_unversioned(database, "unseen while the kept answer is served")
+            try:
+                answers = [client.get(DETAIL) for _ in range(3)]
+                refused = client.get(DETAIL)
+                plain = httpx.get(f"{base_url}{DETAIL}", timeout=10)
+            finally:
+                write_unversioned(database, kept)
+    assert [answer.json()["tip"] for answer in answers] == [kept] * 3, "served from memory"
+    responses = [built, *answers]
+    assert len({response.headers["x-request-id"] for response in responses}) == 4
+    left = [response.headers["ratelimit"].split(";")[1] for response in responses]
+    assert left == ["r=3", "r=2", "r=1", "r=0"]
+    for response in responses:
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert refused.status_code == plain.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["request_id"] == refused.headers["x-request-id"]
+    assert refused.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-origin" not in plain.headers
+
+
+def tip_of_row(engine: Engine) -> str:
+    with Session(engine) as session:
+        row = session.exec(select(Recommendation).where(Recommendation.slug == SLUG)).one()
+        return row.tip
 
 
 def test_an_edit_through_the_api_is_served_at_once_by_its_worker(
@@ -291,7 +330,7 @@ def test_concurrent_requests_for_one_response_build_it_once(seeded_engine: Engin
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b"built once"})
 
-    cache = ResponseCacheMiddleware(route, max_bytes=1 << 20)
+    cache = ResponseCacheMiddleware(route, max_bytes=1 << 20, limiter=None)
 
     async def get() -> tuple[int, bytes]:
         sent: list[Message] = []

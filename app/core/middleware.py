@@ -1,14 +1,28 @@
 """Pure ASGI middleware (no BaseHTTPMiddleware on the hot path)."""
 
+import itertools
+import os
 import re
-import uuid
+import secrets
 from contextvars import ContextVar
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode()
 _ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_PROCESS_PREFIX = secrets.token_hex(10)
+_issued = itertools.count()
+
+
+def _new_process_prefix() -> None:
+    global _PROCESS_PREFIX
+    _PROCESS_PREFIX = secrets.token_hex(10)
+
+
+# A forked worker would otherwise repeat its parent's ids.
+os.register_at_fork(after_in_child=_new_process_prefix)
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
@@ -17,8 +31,29 @@ def current_request_id() -> str | None:
     return _request_id.get()
 
 
+def _new_request_id() -> str:
+    """Unique, not secret: a random prefix per process and a counter, which unlike uuid4 asks
+    the kernel for no randomness per request."""
+    return f"{_PROCESS_PREFIX}{next(_issued):012x}"
+
+
+def assign_request_id(scope: Scope) -> str:
+    """The request's id (the caller's, if well-formed), given once: the response cache, which
+    answers before this middleware runs, gives it the same way."""
+    state = scope.setdefault("state", {})
+    request_id: str | None = state.get("request_id")
+    if request_id is None:
+        incoming = dict(scope["headers"]).get(_REQUEST_ID_NAME, b"").decode("latin-1")
+        request_id = incoming if _ACCEPTABLE_ID.match(incoming) else _new_request_id()
+        state["request_id"] = request_id
+        # Not reset on the way out: each request runs in a task of its own, whose context dies
+        # with it, and the 500 handler, which runs outside every middleware, still logs with it.
+        _request_id.set(request_id)
+    return request_id
+
+
 class RequestIdMiddleware:
-    """Gives every request an id (the caller's, if well-formed) and echoes it in the response."""
+    """Gives every request an id and echoes it in the response."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -27,12 +62,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.lower().encode(), b"").decode()
-        request_id = incoming if _ACCEPTABLE_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        # Not reset on the way out: each request runs in a task of its own, whose context dies
-        # with it, and the 500 handler, which runs outside every middleware, still logs with it.
-        _request_id.set(request_id)
+        request_id = assign_request_id(scope)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

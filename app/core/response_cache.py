@@ -8,11 +8,17 @@ request carries no credentials. It is found again by path, the query with its pa
 order, and the value of every request header its `Vary` names. Entries are for one content
 version and UTC day at a time, and are dropped least recently used first past a size in bytes.
 
-Sits inside the rate limiter, CORS, security headers and request ids, which still apply to
-every request, and outside compression and the coding-tagged ETag, whose work it keeps.
+Sits outside every middleware but metrics and the access log, so that a kept answer costs no
+more than a dictionary lookup and what must be done per request: it gives the request its id and
+counts it against the caller's budget as the request id and rate limit middleware would (a
+request over budget goes on to the rate limiter, which answers the 429 from that count). What
+the inner middleware add per response (security headers, CORS, the licence link, compression and
+the coding-tagged ETag) is kept with the entry; whether the request came with an `Origin`, which
+decides the CORS headers, is part of its key. A HEAD is answered from its GET's entry.
 """
 
 import asyncio
+import time
 from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass
@@ -29,12 +35,20 @@ from app.core.http_cache import (
     MalformedPrecondition,
     not_modified_tag,
 )
+from app.core.middleware import REQUEST_ID_HEADER, assign_request_id
+from app.rate_limits.middleware import RATE_LIMIT_OUTCOME, RateLimiter, unlimited
 
 # Request headers that make a request someone's own: never served from or kept in the cache.
 _CREDENTIALS = (b"authorization", b"cookie")
-# Headers of a 200 that its 304 repeats: the representation's (RFC 9110, 15.4.5), and the
-# licence link, which every answer of a licensed route carries.
-_REVALIDATION_HEADERS = frozenset({b"cache-control", b"last-modified", b"vary", b"link"})
+# Headers of a 200 that its 304 leaves out: those describing the body it does not send (RFC 9110,
+# 15.4.5); the ETag is the one the client's copy has.
+_BODY_HEADERS = frozenset(
+    {b"content-type", b"content-length", b"content-encoding", b"content-language", b"etag"}
+)
+# Headers set per request, never kept: each answer gets its own.
+_PER_REQUEST_HEADERS = frozenset(
+    {REQUEST_ID_HEADER.lower().encode(), b"ratelimit", b"ratelimit-policy", b"retry-after"}
+)
 _ALWAYS_VARIES = (b"accept", b"accept-encoding")
 # Bookkeeping per entry beyond its body and headers, for the size bound.
 _ENTRY_OVERHEAD = 256
@@ -43,7 +57,9 @@ BUILD_WAIT_SECONDS = 5.0
 # One response may take at most this share of the whole cache.
 _LARGEST_SHARE = 8
 
-_Key = tuple[bytes, bytes, tuple[bytes | None, ...]]
+# Path, query and whether the request came with an Origin; then the values it varies on.
+_Base = tuple[bytes, bytes, bool]
+_Key = tuple[bytes, bytes, bool, tuple[bytes | None, ...]]
 
 
 @dataclass(frozen=True)
@@ -58,7 +74,7 @@ class CachedResponse:
         return len(self.body) + sum(len(n) + len(v) for n, v in self.headers) + _ENTRY_OVERHEAD
 
     def revalidation_headers(self, tag: str) -> list[tuple[bytes, bytes]]:
-        kept = [(n, v) for n, v in self.headers if n in _REVALIDATION_HEADERS]
+        kept = [(n, v) for n, v in self.headers if n not in _BODY_HEADERS]
         return [(b"etag", tag.encode("latin-1")), *kept]
 
 
@@ -71,14 +87,14 @@ class ResponseStore:
         self.size = 0
         self._entries: OrderedDict[_Key, CachedResponse] = OrderedDict()
         # The request headers each path and query's responses vary on, learnt from their Vary.
-        self._varies: dict[tuple[bytes, bytes], tuple[bytes, ...]] = {}
+        self._varies: dict[_Base, tuple[bytes, ...]] = {}
 
-    def key(self, base: tuple[bytes, bytes], headers: dict[bytes, bytes]) -> _Key:
+    def key(self, base: _Base, headers: dict[bytes, bytes]) -> _Key:
         names = self._varies.get(base, _ALWAYS_VARIES)
         return (*base, tuple(headers.get(name) for name in names))
 
     def get(
-        self, generation: tuple[int, int], base: tuple[bytes, bytes], headers: dict[bytes, bytes]
+        self, generation: tuple[int, int], base: _Base, headers: dict[bytes, bytes]
     ) -> CachedResponse | None:
         if generation != self.generation:
             return None
@@ -91,7 +107,7 @@ class ResponseStore:
     def put(
         self,
         generation: tuple[int, int],
-        base: tuple[bytes, bytes],
+        base: _Base,
         headers: dict[bytes, bytes],
         entry: CachedResponse,
         varies: tuple[bytes, ...],
@@ -142,8 +158,17 @@ def _varies(headers: list[tuple[bytes, bytes]]) -> tuple[bytes, ...] | None:
     return tuple(name for name in names if name)
 
 
+def _per_request_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The request's id and what is left of its budget, as the middleware would send them."""
+    own = [(b"x-request-id", assign_request_id(scope).encode("latin-1"))]
+    outcome = scope["state"].get(RATE_LIMIT_OUTCOME)
+    if outcome is not None:
+        own += [(n.lower().encode(), v.encode()) for n, v in outcome.headers(time.time()).items()]
+    return own
+
+
 def _entry(start: Message, body: bytes) -> CachedResponse:
-    headers = list(start.get("headers", []))
+    headers = [(n, v) for n, v in start.get("headers", []) if n not in _PER_REQUEST_HEADERS]
     etag, last_modified = "", None
     for name, value in headers:
         if name == b"etag":
@@ -157,24 +182,29 @@ def _entry(start: Message, body: bytes) -> CachedResponse:
 
 
 class ResponseCacheMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, limiter: RateLimiter | None) -> None:
         self.app = app
         self.store = ResponseStore(max_bytes)
         self.watch = ContentVersionWatch(get_watch_engine)
+        self.limiter = limiter
         self._building: dict[_Key, asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self.app(scope, self._stopping_on_shutdown(receive), send)
             return
-        if scope["type"] != "http" or scope["method"] != "GET" or not self._watched(scope):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not self._watched(scope)
+        ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
         if any(name in headers for name in _CREDENTIALS):
             await self.app(scope, receive, send)
             return
-        base = (scope["path"].encode(), _query_key(scope["query_string"]))
+        base = (scope["path"].encode(), _query_key(scope["query_string"]), b"origin" in headers)
         version = self.watch.current()
         if version is not None:
             generation = (version, utc_day())
@@ -187,12 +217,12 @@ class ResponseCacheMiddleware:
                     await asyncio.wait_for(building.wait(), BUILD_WAIT_SECONDS)
                 entry = self.store.get(generation, base, headers)
             if entry is not None:
-                try:
-                    await self._answer(entry, headers, send)
-                except MalformedPrecondition:
-                    # The route answers it with its 400 problem.
-                    await self.app(scope, receive, send)
+                await self._answer_kept(entry, scope, receive, send, headers)
                 return
+        if scope["method"] == "HEAD":
+            # A HEAD has no body to keep; its GET builds the entry.
+            await self.app(scope, receive, send)
+            return
         await self._build(scope, receive, send, base, headers)
 
     @staticmethod
@@ -201,7 +231,29 @@ class ResponseCacheMiddleware:
         app = scope.get("app")
         return get_read_session not in getattr(app, "dependency_overrides", {})
 
-    async def _answer(self, entry: CachedResponse, headers: dict[bytes, bytes], send: Send) -> None:
+    async def _answer_kept(
+        self,
+        entry: CachedResponse,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[bytes, bytes],
+    ) -> None:
+        """Count the request, as the rate limiter it skips would, then answer it from the entry;
+        the routes answer what the entry cannot (an exhausted budget, a malformed condition)."""
+        if self.limiter is not None and not unlimited(scope["path"]):
+            outcome = await self.limiter.count(scope)
+            if not outcome.allowed:
+                await self.app(scope, receive, send)
+                return
+        try:
+            await self._answer(entry, scope, headers, send)
+        except MalformedPrecondition:
+            await self.app(scope, receive, send)
+
+    async def _answer(
+        self, entry: CachedResponse, scope: Scope, headers: dict[bytes, bytes], send: Send
+    ) -> None:
         if_none_match, if_modified_since = (
             headers.get(b"if-none-match"),
             headers.get(b"if-modified-since"),
@@ -212,20 +264,24 @@ class ResponseCacheMiddleware:
             entry.etag,
             entry.last_modified,
         )
+        own = _per_request_headers(scope)
         if tag is not None:
-            revalidated = entry.revalidation_headers(tag)
+            revalidated = [*entry.revalidation_headers(tag), *own]
             await send({"type": "http.response.start", "status": 304, "headers": revalidated})
             await send({"type": "http.response.body", "body": b""})
             return
-        await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
-        await send({"type": "http.response.body", "body": entry.body})
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [*entry.headers, *own]}
+        )
+        body = b"" if scope["method"] == "HEAD" else entry.body
+        await send({"type": "http.response.body", "body": body})
 
     async def _build(
         self,
         scope: Scope,
         receive: Receive,
         send: Send,
-        base: tuple[bytes, bytes],
+        base: _Base,
         request_headers: dict[bytes, bytes],
     ) -> None:
         """Build the response once at a time per key; a request that finds it being built
@@ -246,7 +302,7 @@ class ResponseCacheMiddleware:
         scope: Scope,
         receive: Receive,
         send: Send,
-        base: tuple[bytes, bytes],
+        base: _Base,
         request_headers: dict[bytes, bytes],
     ) -> None:
         """Run the route in full; keep what it answers if it may be kept, and answer the
@@ -285,7 +341,7 @@ class ResponseCacheMiddleware:
                 cacheable = state["cacheable"]
                 generation = (cacheable.version, cacheable.day)
                 self.store.put(generation, base, request_headers, entry, varies)
-                await self._answer(entry, request_headers, send)
+                await self._answer(entry, scope, request_headers, send)
             else:
                 await send(start)
                 await send(message)

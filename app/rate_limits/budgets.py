@@ -1,7 +1,13 @@
-"""Request budgets under a moving window, kept in this process or in Redis for every worker.
+"""Request budgets under a sliding window counter, kept in this process or in Redis for every
+worker.
 
-The memory storage is `limits`' thread-safe in-process one, called inline: it does no I/O. The
-Redis storage is `limits`' asyncio one on redis-py, so a slow Redis never blocks the event loop,
+A sliding window counter (this fixed window's count plus the previous one's, weighed by how much
+of it still overlaps the last `w` seconds) costs the same and keeps two numbers per client
+whatever the quota; a moving window keeps a timestamp per counted request, a list that grows with
+the quota and with it the cost of every request.
+
+In memory they are `LocalCounters` (app/rate_limits/local.py), called inline: no I/O. The Redis
+storage is `limits`' asyncio one on redis-py, so a slow Redis never blocks the event loop,
 and every call is bounded: 0.5 s to connect, 0.5 s per reply, no retries, 1 s in all.
 
 When Redis fails or goes silent, requests are not refused: this process counts them in its own
@@ -16,14 +22,13 @@ import logging
 import time
 
 from limits.aio.storage import RedisStorage
-from limits.aio.strategies import MovingWindowRateLimiter as AsyncMovingWindow
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter as AsyncSlidingWindow
 from redis.asyncio import ConnectionPool
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from app.rate_limits.local import LocalCounters
 from app.rate_limits.policy import Outcome, Policy
 
 logger = logging.getLogger("app.rate_limits")
@@ -42,7 +47,7 @@ class Budgets:
     def __init__(self, redis_url: str | None = None, key_prefix: str = KEY_PREFIX) -> None:
         self.redis_url = redis_url
         self.key_prefix = key_prefix
-        self.memory = MovingWindowRateLimiter(MemoryStorage())
+        self.memory = LocalCounters()
         # redis.asyncio connections belong to the event loop that opened them.
         self._redis: RedisStorage | None = None
         self._pool: ConnectionPool | None = None
@@ -65,12 +70,10 @@ class Budgets:
                     logger.warning("rate limits: Redis answers again; budgets are shared again")
                     self._redis_down_until = 0.0
                 return outcome
-        allowed = self.memory.hit(policy.item, partition)
-        reset_at, remaining = self.memory.get_window_stats(policy.item, partition)
-        return Outcome(policy, allowed, max(0, remaining), reset_at)
+        return self.memory.hit(policy, partition, time.time())
 
     async def _hit_redis(self, policy: Policy, partition: str) -> Outcome:
-        limiter = AsyncMovingWindow(self._redis_storage())
+        limiter = AsyncSlidingWindow(self._redis_storage())
         allowed = await limiter.hit(policy.item, partition)
         reset_at, remaining = await limiter.get_window_stats(policy.item, partition)
         return Outcome(policy, allowed, max(0, remaining), reset_at)

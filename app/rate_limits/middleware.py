@@ -20,21 +20,25 @@ from app.core.errors import ProblemType, problem_response
 from app.keys.service import key_prefix
 from app.rate_limits.budgets import KEY_PREFIX, Budgets
 from app.rate_limits.issued import IssuedPrefixes
-from app.rate_limits.policy import IP_POLICY, KEY_POLICY, Policy, policy
+from app.rate_limits.policy import IP_POLICY, KEY_POLICY, Outcome, Policy, policy
 
 # Probes must answer however busy a client is; /metrics is scraped by the operator; the page
 # that explains a 429 must not answer 429 itself.
 UNLIMITED_PATHS = frozenset({"/livez", "/readyz", "/health", "/metrics"})
 UNLIMITED_PREFIX = "/problems/"
+RATE_LIMIT_OUTCOME = "rate_limit_outcome"
 
 
 def unlimited(path: str) -> bool:
     return path in UNLIMITED_PATHS or path.startswith(UNLIMITED_PREFIX)
 
 
-class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings, key_prefix: str = KEY_PREFIX) -> None:
-        self.app = app
+class RateLimiter:
+    """Counts requests against their callers' budgets, each request once: the outcome is kept in
+    the request's state, for the response cache (which counts the requests it answers before
+    the middleware runs) and the middleware alike."""
+
+    def __init__(self, settings: Settings, key_prefix: str = KEY_PREFIX) -> None:
         self.ip_policy = policy(IP_POLICY, settings.rate_limit)
         self.key_policy = policy(KEY_POLICY, settings.rate_limit_api_key)
         self.budgets = Budgets(settings.redis_url, key_prefix)
@@ -52,6 +56,20 @@ class RateLimitMiddleware:
         client = scope.get("client")
         return self.ip_policy, f"ip:{client[0] if client else 'unknown'}"
 
+    async def count(self, scope: Scope) -> Outcome:
+        state = scope.setdefault("state", {})
+        outcome: Outcome | None = state.get(RATE_LIMIT_OUTCOME)
+        if outcome is None:
+            policy, partition = await self.partition(scope)
+            outcome = state[RATE_LIMIT_OUTCOME] = await self.budgets.hit(policy, partition)
+        return outcome
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self.app(scope, self._closing_on_shutdown(receive), send)
@@ -59,8 +77,7 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or unlimited(scope["path"]):
             await self.app(scope, receive, send)
             return
-        policy, partition = await self.partition(scope)
-        outcome = await self.budgets.hit(policy, partition)
+        outcome = await self.limiter.count(scope)
         headers = outcome.headers(time.time())
         if not outcome.allowed:
             response = too_many_requests(Request(scope), outcome.policy, headers)
@@ -80,7 +97,7 @@ class RateLimitMiddleware:
         async def receive_and_close() -> Message:
             message = await receive()
             if message["type"] == "lifespan.shutdown":
-                await self.budgets.close()
+                await self.limiter.budgets.close()
             return message
 
         return receive_and_close

@@ -3,7 +3,8 @@
 Both fields are Structured Field Lists (RFC 9651) of one String item with Integer parameters:
 `RateLimit-Policy: "ip";q=300;w=60` states the quota `q` per window of `w` seconds, and
 `RateLimit: "ip";r=299;t=60` the quota `r` left and the `t` seconds within which no more than
-`r` can be used (under a moving window, until the oldest counted request leaves it).
+`r` can be used (under a sliding window counter, until enough of the counted requests have
+left the window for one more).
 """
 
 import math
