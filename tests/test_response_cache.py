@@ -272,22 +272,29 @@ def entry(size: int) -> CachedResponse:
 def test_the_store_is_bounded_in_bytes_and_drops_the_least_recently_used() -> None:
     store = ResponseStore(max_bytes=8 * 1000)
     generation = (1, 0)
+
+    def put(query: bytes, size: int, at: tuple[int, int] = generation) -> None:
+        store.put(at, (b"/p", query, False), {}, entry(size), ())
+
+    def kept(query: bytes, at: tuple[int, int] = generation) -> bool:
+        return store.get(at, store.key((b"/p", query, False), {})) is not None
+
     for number in range(12):
-        store.put(generation, (b"/p", str(number).encode()), {}, entry(500), ())
+        put(str(number).encode(), 500)
         if number == 2:
-            assert store.get(generation, (b"/p", b"0"), {}) is not None  # used again
+            assert kept(b"0")  # used again
     assert store.size <= store.max_bytes
-    assert store.get(generation, (b"/p", b"0"), {}) is not None
-    assert store.get(generation, (b"/p", b"1"), {}) is None
-    assert store.get(generation, (b"/p", b"11"), {}) is not None
+    assert kept(b"0")
+    assert not kept(b"1")
+    assert kept(b"11")
     # Larger than its share of the store: not kept.
-    store.put(generation, (b"/p", b"big"), {}, entry(2000), ())
-    assert store.get(generation, (b"/p", b"big"), {}) is None
+    put(b"big", 2000)
+    assert not kept(b"big")
     # A newer version starts afresh; an older one is not kept.
-    store.put((2, 0), (b"/p", b"new"), {}, entry(10), ())
+    put(b"new", 10, (2, 0))
     assert len(store) == 1
-    store.put(generation, (b"/p", b"old"), {}, entry(10), ())
-    assert store.get((2, 0), (b"/p", b"old"), {}) is None
+    put(b"old", 10)
+    assert not kept(b"old", (2, 0))
 
 
 def test_the_version_is_trusted_only_briefly_once_the_database_stops_answering(

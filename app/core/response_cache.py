@@ -93,12 +93,9 @@ class ResponseStore:
         names = self._varies.get(base, _ALWAYS_VARIES)
         return (*base, tuple(headers.get(name) for name in names))
 
-    def get(
-        self, generation: tuple[int, int], base: _Base, headers: dict[bytes, bytes]
-    ) -> CachedResponse | None:
+    def get(self, generation: tuple[int, int], key: _Key) -> CachedResponse | None:
         if generation != self.generation:
             return None
-        key = self.key(base, headers)
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
@@ -208,14 +205,15 @@ class ResponseCacheMiddleware:
         version = self.watch.current()
         if version is not None:
             generation = (version, utc_day())
-            entry = self.store.get(generation, base, headers)
-            building = self._building.get(self.store.key(base, headers))
+            key = self.store.key(base, headers)
+            entry = self.store.get(generation, key)
+            building = self._building.get(key)
             if entry is None and building is not None:
                 # The same response is being built for another request: wait for it rather
                 # than build it again alongside (after an edit, every client asks at once).
                 with suppress(TimeoutError):
                     await asyncio.wait_for(building.wait(), BUILD_WAIT_SECONDS)
-                entry = self.store.get(generation, base, headers)
+                entry = self.store.get(generation, key)
             if entry is not None:
                 await self._answer_kept(entry, scope, receive, send, headers)
                 return

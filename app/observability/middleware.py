@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fastapi.routing import iter_route_contexts
+from prometheus_client import Counter, Histogram
 from starlette.routing import BaseRoute, Mount, compile_path, get_route_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -55,6 +56,18 @@ def route_template(table: Sequence[_Template], method: str, path: str) -> str:
     return on_path[0].template if on_path else UNMATCHED_ROUTE
 
 
+@dataclass(frozen=True)
+class _Series:
+    """The request counter and latency histogram of one method, route and status."""
+
+    requests: Counter
+    latency: Histogram
+
+    def record(self, seconds: float) -> None:
+        self.requests.inc()
+        self.latency.observe(seconds)
+
+
 class ObservabilityMiddleware:
     """Added outermost, so that HEAD, compression and every header are inside what it times.
     A request whose app raised is counted as the 500 the error handler answers it with."""
@@ -65,6 +78,17 @@ class ObservabilityMiddleware:
         # Matching a path against every route costs more than the rest of a cached response;
         # the last paths seen are remembered.
         self._known: OrderedDict[tuple[str, str], str] = OrderedDict()
+        # Looking a labelled series up costs a lock and a tuple per request; routes are few.
+        self._series_of: dict[tuple[str, str, int], _Series] = {}
+
+    def _series(self, method: str, route: str, status: int) -> _Series:
+        key = (method, route, status)
+        series = self._series_of.get(key)
+        if series is None:
+            series = self._series_of[key] = _Series(
+                REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route)
+            )
+        return series
 
     def _route_template(self, scope: Scope, method: str, path: str) -> str:
         # Built on the first request, when every route is in place; routes do not change then.
@@ -83,7 +107,7 @@ class ObservabilityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        state = scope.setdefault("state", {})
+        scope.setdefault("state", {})
         # Read now: a mount rewrites the scope's root path on the way in.
         path, raw_path = get_route_path(scope), scope["path"]
         status = 500
@@ -103,21 +127,27 @@ class ObservabilityMiddleware:
             seconds = time.perf_counter() - started
             method = scope["method"] if scope["method"] in _METHODS else "other"
             route = self._route_template(scope, method, path)
-            REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route).observe(seconds)
-            client = scope.get("client")
-            access_logger.info(
-                "%s %s %d",
-                method,
-                route,
-                status,
-                extra={
-                    "method": method,
-                    "route": route,
-                    "path": raw_path,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 2),
-                    "client_ip": client[0] if client else None,
-                    "request_id": state.get("request_id"),
-                },
-            )
+            self._series(method, route, status).record(seconds)
+            if access_logger.isEnabledFor(logging.INFO):
+                self._log(scope, method, route, status, seconds, raw_path)
+
+    @staticmethod
+    def _log(
+        scope: Scope, method: str, route: str, status: int, seconds: float, raw_path: str
+    ) -> None:
+        client = scope.get("client")
+        access_logger.info(
+            "%s %s %d",
+            method,
+            route,
+            status,
+            extra={
+                "method": method,
+                "route": route,
+                "path": raw_path,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+                "client_ip": client[0] if client else None,
+                "request_id": scope["state"].get("request_id"),
+            },
+        )

@@ -9,6 +9,7 @@ left the window for one more).
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from limits import RateLimitItem, parse_many
 
@@ -29,7 +30,7 @@ class Policy:
     def window(self) -> int:
         return int(self.item.get_expiry())
 
-    @property
+    @cached_property
     def header(self) -> str:
         return f'"{self.name}";q={self.quota};w={self.window}'
 
