@@ -175,10 +175,10 @@ class WatchedPage:
         problems = self.problems()
         assert not problems, f"{self.page.url}:\n{problems}"
 
-    def screenshot(self, name: str, width: int) -> Path:
+    def screenshot(self, name: str, width: int, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}-{width}.png"
-        self.page.screenshot(path=path, full_page=True)
+        self.page.screenshot(path=path, full_page=full_page)
         return path
 
 
