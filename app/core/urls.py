@@ -4,7 +4,8 @@ Every absolute URL starts with the configured `PUBLIC_BASE_URL`, never with the 
 header: a hostile Host must not reach a body, a header or a cache.
 """
 
-from typing import Annotated
+from functools import lru_cache
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from pydantic import WithJsonSchema
@@ -21,12 +22,26 @@ def public_url(path: str, query: str = "") -> str:
     return f"{base}{path}?{query}" if query else f"{base}{path}"
 
 
+@lru_cache(maxsize=64)
+def _path_template(app: Any, route: str, *params: str) -> str:
+    """The route's path with a marker in place of each parameter: looking a route up by name
+    walks every route, which a page of links would do for every link."""
+    return str(app.url_path_for(route, **{param: f"\x00{param}\x00" for param in params}))
+
+
+def path_for(app: Any, route: str, **params: str) -> str:
+    path = _path_template(app, route, *params)
+    for param, value in params.items():
+        path = path.replace(f"\x00{param}\x00", value)
+    return path
+
+
 class Urls:
     def __init__(self, request: Request) -> None:
         self._request = request
 
     def _to(self, route: str, slug: str) -> str:
-        return public_url(self._request.app.url_path_for(route, slug=slug))
+        return public_url(path_for(self._request.app, route, slug=slug))
 
     def recommendation(self, slug: str) -> str:
         return self._to("get_recommendation", slug)
@@ -42,7 +57,7 @@ class Urls:
 
     def card(self, kind: str, slug: str) -> str:
         """The embeddable card page of an item; `kind` is the plural (`recommendations`, ...)."""
-        return public_url(self._request.app.url_path_for("get_card", kind=kind, slug=slug))
+        return public_url(path_for(self._request.app, "get_card", kind=kind, slug=slug))
 
     def item(self, kind: str, slug: str) -> str:
         """The URL of an item named by its kind (`recommendation`, `mechanism`, ...)."""
