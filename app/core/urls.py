@@ -64,4 +64,9 @@ class Urls:
         return self._to(f"get_{kind}", slug)
 
 
-UrlsDep = Annotated[Urls, Depends()]
+async def _urls(request: Request) -> Urls:
+    """Async, as it does no I/O: a sync dependency costs a trip to the thread pool."""
+    return Urls(request)
+
+
+UrlsDep = Annotated[Urls, Depends(_urls)]

@@ -14,12 +14,20 @@ from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import RelationshipDirection, RelationshipProperty, joinedload
+from sqlalchemy.orm import RelationshipDirection, RelationshipProperty, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from app.models import ContentFields
+
 # Parent keys per statement, as selectinload's chunks, to stay far below parameter limits.
 CHUNK = 500
+
+
+def unread(model: Any) -> list[Any]:
+    """Loader options leaving out what no read shows: the input document a content item was
+    written from, JSON kept for the editors (loaded on access, should anyone ask)."""
+    return [defer(model.document)] if issubclass(model, ContentFields) else []
 
 
 class Eager:
@@ -57,8 +65,12 @@ class Eager:
         query = sa.select(key, child).where(key.in_(sa.bindparam("keys", expanding=True)))
         if prop.secondary is not None:
             query = query.select_from(prop.secondary).join(child, prop.secondaryjoin)
-        joins = [joinedload(eager.relationship) for eager in self.under if eager.joined]
-        return query.options(*joins).order_by(*(prop.order_by or ()))
+        joins = [
+            joinedload(eager.relationship).options(*unread(eager._property.mapper.class_))
+            for eager in self.under
+            if eager.joined
+        ]
+        return query.options(*unread(child), *joins).order_by(*(prop.order_by or ()))
 
     def fill(self, session: Session, parents: Sequence[Any]) -> list[Any]:
         """Set the relationship on every parent; returns the children, each once."""

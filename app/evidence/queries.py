@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import Gone, NotFound
 from app.core.types import utcnow
-from app.evidence.loading import Eager, load
+from app.evidence.loading import Eager, load, unread
 from app.evidence.vocabulary import (
     CERTAINTY_RANK,
     PUBLIC_STATUSES,
@@ -92,7 +92,7 @@ def keyset_page(
 ) -> list[Any]:
     """Up to `limit + 1` rows after the slug `after`, in slug order, so the caller sees if more
     follow."""
-    query = select(model).where(*clauses)
+    query = select(model).where(*clauses).options(*unread(model))
     if after is not None:
         query = query.where(model.slug > after)
     rows = list(session.exec(query.order_by(model.slug).limit(limit + 1)))
@@ -103,7 +103,8 @@ def keyset_page(
 @cache
 def _published_by_slug(model: Any) -> Any:
     """Built once per model, so that its cache key is too."""
-    return select(model).where(model.slug == sa.bindparam("slug"), is_public(model))
+    query = select(model).where(model.slug == sa.bindparam("slug"), is_public(model))
+    return query.options(*unread(model))
 
 
 def published_by_slug(
