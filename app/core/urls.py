@@ -4,8 +4,8 @@ Every absolute URL starts with the configured `PUBLIC_BASE_URL`, never with the 
 header: a hostile Host must not reach a body, a header or a cache.
 """
 
-from functools import lru_cache
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from pydantic import WithJsonSchema
@@ -22,15 +22,19 @@ def public_url(path: str, query: str = "") -> str:
     return f"{base}{path}?{query}" if query else f"{base}{path}"
 
 
-@lru_cache(maxsize=64)
-def _path_template(app: Any, route: str, *params: str) -> str:
-    """The route's path with a marker in place of each parameter: looking a route up by name
-    walks every route, which a page of links would do for every link."""
-    return str(app.url_path_for(route, **{param: f"\x00{param}\x00" for param in params}))
+# Per app (weakly, as tests make many): the route's path with a marker for each parameter.
+_templates: WeakKeyDictionary[Any, dict[tuple[str, ...], str]] = WeakKeyDictionary()
 
 
 def path_for(app: Any, route: str, **params: str) -> str:
-    path = _path_template(app, route, *params)
+    """`app.url_path_for`, templated once per route: looking a route up by name walks every
+    route, which a page of links would do for every link."""
+    known = _templates.setdefault(app, {})
+    key = (route, *params)
+    if key not in known:
+        markers = {param: f"\x00{param}\x00" for param in params}
+        known[key] = str(app.url_path_for(route, **markers))
+    path = known[key]
     for param, value in params.items():
         path = path.replace(f"\x00{param}\x00", value)
     return path
