@@ -58,8 +58,8 @@ def answer(
     (surrogate keys from the whole body: a sparse item still shows its item)."""
     whole = body.model_dump(mode="json")
     if fields is None:
-        # The bytes FastAPI would make of it through the response model, without its
-        # validating the body, built of that model, all over again first.
+        # The bytes FastAPI would send through the response model, less its validating the
+        # body (already an instance of that model) once more.
         response = Response(body.model_dump_json(by_alias=True), media_type=JSON)
     else:
         response = JSONResponse(cut(whole, fields))

@@ -3,8 +3,8 @@
 SQLAlchemy's `selectinload` builds each child statement anew on every load and carries every
 loader option of the parent query into it, so generating the statement's cache key costs more
 than running it. Here a statement is built once (its cache key computed once) and takes the
-parents' keys as expanding parameters; the children it finds are set on their parents as loaded,
-as `selectinload` would set them, in the relationship's order.
+parents' keys as plain parameters; the children it finds are set on their parents as loaded, as
+`selectinload` would set them, in the relationship's order.
 
 Fewer statements still: a many-to-one relationship under a collection is joined into the
 collection's statement, and the one-to-many relationships of a plan that end in the same table
