@@ -1,6 +1,5 @@
 """The ASGI application: `app.main:app`."""
 
-import gc
 from typing import Annotated
 
 from brotli_asgi import BrotliMiddleware
@@ -166,11 +165,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 app = create_app()
-# A page of content makes thousands of objects (rows, their states, the models built of them),
-# nearly all freed when the request ends; at the default first threshold (700) the collector ran
-# several times per list page, scanning them and, less often, everything the app is built of.
-# A higher threshold lets a request's objects go before any collection sees them, and what the
-# app is built of lives as long as the process: frozen out of the collector's sight.
-gc.set_threshold(10_000, 10, 10)
-gc.collect()
-gc.freeze()
