@@ -26,7 +26,8 @@ LINK_HEADER = {
 }
 
 
-def _mark_licensed(request: Request) -> None:
+# Async, as every dependency that does no I/O: a sync one costs a trip to the thread pool.
+async def _mark_licensed(request: Request) -> None:
     setattr(request.state, _STATE_KEY, True)
 
 

@@ -51,21 +51,21 @@ def answer(
     body: BaseModel,
     rows: list[Any],
     fields: FieldSelection,
-    response: Response,
     representation: Representation,
     cut: Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]] = only,
-) -> Any:
+) -> Response:
     """The body as JSON, cut down to `fields` where given, with its language and cache headers
     (surrogate keys from the whole body: a sparse item still shows its item)."""
     whole = body.model_dump(mode="json")
     if fields is None:
-        declare_language(response, rows)
-        representation.send(response, whole)
-        return body
-    sparse = JSONResponse(cut(whole, fields))
-    declare_language(sparse, rows)
-    representation.send(sparse, whole)
-    return sparse
+        # The bytes FastAPI would send through the response model, less its validating the
+        # body (already an instance of that model) once more.
+        response = Response(body.model_dump_json(by_alias=True), media_type=JSON)
+    else:
+        response = JSONResponse(cut(whole, fields))
+    declare_language(response, rows)
+    representation.send(response, whole)
+    return response
 
 
 def content_router(
@@ -97,7 +97,6 @@ def content_router(
         session: ReadSession,
         page: PageParamsDep,
         urls: UrlsDep,
-        response: Response,
         representation: RepresentationDep,
         query: Annotated[filters, Query()],  # type: ignore[valid-type]
         accept: AcceptHeader,
@@ -108,12 +107,11 @@ def content_router(
         body = page_model(
             **page.page(rows, lambda row: summary_of(row, urls)), attribution=attribution()
         )
-        return answer(body, rows, fields, response, representation, sparse_page)
+        return answer(body, rows, fields, representation, sparse_page)
 
     def get_item(
         session: ReadSession,
         urls: UrlsDep,
-        response: Response,
         representation: RepresentationDep,
         slug: Annotated[
             str,
@@ -136,7 +134,7 @@ def content_router(
             declare_language(linked, [row])
             representation.send(linked, detail.model_dump(mode="json"))
             return linked
-        return answer(detail, [row], fields, response, representation)
+        return answer(detail, [row], fields, representation)
 
     router.add_api_route(
         "",

@@ -6,10 +6,11 @@ holding requests: connecting (PostgreSQL), waiting for a pooled connection, wait
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from functools import lru_cache
 from typing import Annotated, Any
 
+import anyio
 import sqlalchemy as sa
 from fastapi import Depends
 from sqlalchemy.engine import Engine, make_url
@@ -103,10 +104,17 @@ def get_watch_engine() -> Engine:
     return create_db_engine(settings.database_url, pool_size=1)
 
 
-def get_read_session() -> Iterator[Session]:
-    """A session for public reads: it never commits."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+async def get_read_session() -> AsyncIterator[Session]:
+    """A session for public reads: it never commits. Made on the event loop, since making one
+    does no I/O (the connection is taken at the first statement, in the endpoint's thread),
+    which spares a trip to the thread pool; closed in a worker thread, as FastAPI closes a sync
+    dependency's, since closing gives the connection back with a rollback."""
+    session = Session(get_engine(), expire_on_commit=False)
+    try:
         yield session
+    finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
 
 
 ReadSession = Annotated[Session, Depends(get_read_session)]

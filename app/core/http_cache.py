@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import cache
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -78,8 +79,10 @@ class ContentValidators:
         return max(self.changed_at, became_overdue)
 
 
-def read_validators(session: Session) -> ContentValidators:
-    today = utcnow().date()
+@cache
+def _validators_query() -> Any:
+    """Built once, so that its cache key is too: every read runs it."""
+    today = sa.bindparam("today", type_=sa.Date())
     due = sa.union_all(
         *(
             select(col(model.next_review_due).label("due")).where(
@@ -90,11 +93,13 @@ def read_validators(session: Session) -> ContentValidators:
     ).subquery()
     overdue = select(sa.func.count()).select_from(due).scalar_subquery()
     latest = select(sa.func.max(due.c.due)).select_from(due).scalar_subquery()
-    row = session.exec(
-        select(ContentState.version, ContentState.changed_at, overdue, latest).where(
-            ContentState.id == STATE_ROW
-        )
-    ).first()
+    return select(ContentState.version, ContentState.changed_at, overdue, latest).where(
+        ContentState.id == STATE_ROW
+    )
+
+
+def read_validators(session: Session) -> ContentValidators:
+    row = session.exec(_validators_query(), params={"today": utcnow().date()}).first()
     if row is None:
         return ContentValidators(0, datetime(2000, 1, 1, tzinfo=UTC), 0, None)
     return ContentValidators(*row)
@@ -204,7 +209,13 @@ class Representation:
             response.headers["Surrogate-Key"] = " ".join(keys)
 
 
-RepresentationDep = Annotated[Representation, Depends()]
+async def _representation(request: Request, session: ReadSession) -> Representation:
+    """Async, as making one does no I/O (checking does, in the endpoint's thread): a sync
+    dependency costs a trip to the thread pool."""
+    return Representation(request, session)
+
+
+RepresentationDep = Annotated[Representation, Depends(_representation)]
 
 
 def surrogate_keys(body: Any) -> list[str]:

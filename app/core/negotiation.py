@@ -17,7 +17,8 @@ class NotAcceptable(AppError):
     title = "Not Acceptable"
 
 
-def _accept(request: Request) -> str:
+# Async, as every dependency that does no I/O: a sync one costs a trip to the thread pool.
+async def _accept(request: Request) -> str:
     # OpenAPI ignores a header parameter named Accept; responses document the media types.
     return request.headers.get("accept", "")
 

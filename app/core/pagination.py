@@ -71,20 +71,7 @@ def _digest(filters: list[tuple[str, str]]) -> str:
 class PageParams:
     """`limit` and `cursor` of a list request, with the cursor already verified."""
 
-    def __init__(
-        self,
-        request: Request,
-        limit: Annotated[
-            int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-100).")
-        ] = DEFAULT_LIMIT,
-        cursor: Annotated[
-            str | None,
-            Query(
-                max_length=400,
-                description="Opaque cursor of the next page: a page's `cursor` field, as given.",
-            ),
-        ] = None,
-    ) -> None:
+    def __init__(self, request: Request, limit: int, cursor: str | None) -> None:
         self.request = request
         self.limit = limit
         self.after = self._decode(cursor) if cursor is not None else None
@@ -123,4 +110,21 @@ class PageParams:
         return {"items": [to_item(row) for row in rows], "next": next_url, "cursor": cursor}
 
 
-PageParamsDep = Annotated[PageParams, Depends()]
+async def page_params(
+    request: Request,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-100).")
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=400,
+            description="Opaque cursor of the next page: a page's `cursor` field, as given.",
+        ),
+    ] = None,
+) -> PageParams:
+    """Async, as it does no I/O: a sync dependency costs a trip to the thread pool."""
+    return PageParams(request, limit, cursor)
+
+
+PageParamsDep = Annotated[PageParams, Depends(page_params)]

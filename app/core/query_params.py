@@ -56,9 +56,10 @@ def declared_query(route: APIRoute) -> dict[str, bool]:
     return declared
 
 
-def refuse_undeclared_query(request: Request) -> None:
+async def refuse_undeclared_query(request: Request) -> None:
     """An app-wide dependency: a 400 problem for a query parameter the route does not declare,
-    or for a single-valued one given more than once."""
+    or for a single-valued one given more than once. Async, as it only reads the request: a
+    sync dependency costs a trip to the thread pool."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not request.query_params:
         return

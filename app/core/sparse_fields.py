@@ -11,7 +11,7 @@ required.
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Query
@@ -32,11 +32,12 @@ def field_names(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def selection(model: type[BaseModel]) -> Callable[..., FieldSelection]:
-    """A dependency reading `fields` for items of `model`: the names asked for, or None."""
+def selection(model: type[BaseModel]) -> Callable[..., Awaitable[FieldSelection]]:
+    """A dependency reading `fields` for items of `model`: the names asked for, or None (async,
+    as it only reads the query: a sync dependency costs a trip to the thread pool)."""
     names = field_names(model)
 
-    def dependency(
+    async def dependency(
         fields: Annotated[
             str | None,
             Query(

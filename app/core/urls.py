@@ -4,7 +4,8 @@ Every absolute URL starts with the configured `PUBLIC_BASE_URL`, never with the 
 header: a hostile Host must not reach a body, a header or a cache.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from pydantic import WithJsonSchema
@@ -21,12 +22,30 @@ def public_url(path: str, query: str = "") -> str:
     return f"{base}{path}?{query}" if query else f"{base}{path}"
 
 
+# Per app (weakly, as tests make many): the route's path with a marker for each parameter.
+_templates: WeakKeyDictionary[Any, dict[tuple[str, ...], str]] = WeakKeyDictionary()
+
+
+def path_for(app: Any, route: str, **params: str) -> str:
+    """`app.url_path_for`, templated once per route: looking a route up by name walks every
+    route, which a page of links would do for every link."""
+    known = _templates.setdefault(app, {})
+    key = (route, *params)
+    if key not in known:
+        markers = {param: f"\x00{param}\x00" for param in params}
+        known[key] = str(app.url_path_for(route, **markers))
+    path = known[key]
+    for param, value in params.items():
+        path = path.replace(f"\x00{param}\x00", value)
+    return path
+
+
 class Urls:
     def __init__(self, request: Request) -> None:
         self._request = request
 
     def _to(self, route: str, slug: str) -> str:
-        return public_url(self._request.app.url_path_for(route, slug=slug))
+        return public_url(path_for(self._request.app, route, slug=slug))
 
     def recommendation(self, slug: str) -> str:
         return self._to("get_recommendation", slug)
@@ -42,11 +61,16 @@ class Urls:
 
     def card(self, kind: str, slug: str) -> str:
         """The embeddable card page of an item; `kind` is the plural (`recommendations`, ...)."""
-        return public_url(self._request.app.url_path_for("get_card", kind=kind, slug=slug))
+        return public_url(path_for(self._request.app, "get_card", kind=kind, slug=slug))
 
     def item(self, kind: str, slug: str) -> str:
         """The URL of an item named by its kind (`recommendation`, `mechanism`, ...)."""
         return self._to(f"get_{kind}", slug)
 
 
-UrlsDep = Annotated[Urls, Depends()]
+async def _urls(request: Request) -> Urls:
+    """Async, as it does no I/O: a sync dependency costs a trip to the thread pool."""
+    return Urls(request)
+
+
+UrlsDep = Annotated[Urls, Depends(_urls)]

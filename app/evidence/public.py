@@ -188,9 +188,17 @@ def item_caveats(item: ContentFields, caveats: Iterable[Caveat]) -> list[CaveatO
 def top_caveat(item: ContentFields, caveats: Iterable[Caveat]) -> CaveatOut | None:
     """The caveat a card must show: the most severe, and on equal severity the kind that most
     changes how a reader should take the item; editorial order breaks what remains."""
-    candidates = item_caveats(item, caveats)
-    ordered = sorted(candidates, key=lambda c: rules.top_caveat_key(c.kind, c.severity))
-    return ordered[0] if ordered else None
+    # Ranked on the rows, so that only the one shown is built; min keeps the first of equals,
+    # and the stored caveats come before those derived when read.
+    stored = min(active(caveats), key=_rank, default=None)
+    derived = freshness_caveats(item)
+    if derived and (stored is None or _rank(derived[0]) < _rank(stored)):
+        return derived[0]
+    return caveat_out(stored) if stored is not None else None
+
+
+def _rank(caveat: Caveat | CaveatOut) -> tuple[int, int]:
+    return rules.top_caveat_key(caveat.kind, caveat.severity)
 
 
 class JudgementOut(BaseModel):

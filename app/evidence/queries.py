@@ -1,14 +1,15 @@
 """Query pieces every content kind uses: visibility, caveat filters, eager loading."""
 
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.strategy_options import _AbstractLoad
 from sqlmodel import Session, col, select
 
 from app.core.errors import Gone, NotFound
 from app.core.types import utcnow
+from app.evidence.loading import Eager, load, unread
 from app.evidence.vocabulary import (
     CERTAINTY_RANK,
     PUBLIC_STATUSES,
@@ -47,40 +48,33 @@ def has_caveat(
     )
 
 
-def with_quotes(*path: Any) -> _AbstractLoad:
-    """Load the quotes at the end of a relationship path, with their source documents."""
-    loading = selectinload(path[0])
-    for relationship in path[1:]:
-        loading = loading.selectinload(relationship)
-    return loading.selectinload(Quote.source)
+def with_quotes(relationship: Any) -> Eager:
+    """The quotes of a relationship, with their source documents."""
+    return Eager(relationship, Eager(Quote.source))
 
 
-def with_people_quotes(relationship: Any) -> _AbstractLoad:
-    return selectinload(relationship).selectinload(PersonQuoted.quotes).selectinload(Quote.source)
+def with_caveats(relationship: Any) -> Eager:
+    return Eager(relationship, with_quotes(Caveat.quotes))
 
 
-def with_caveats(relationship: Any) -> _AbstractLoad:
-    return selectinload(relationship).selectinload(Caveat.quotes).selectinload(Quote.source)
+def with_people_quotes(relationship: Any) -> Eager:
+    return Eager(relationship, with_quotes(PersonQuoted.quotes))
 
 
-def with_claim_caveats(relationship: Any) -> _AbstractLoad:
+def with_claim_caveats(relationship: Any) -> Eager:
     """Claims with their caveats, as a summary's top caveat needs them."""
-    return (
-        selectinload(relationship)
-        .selectinload(Claim.caveats)
-        .selectinload(Caveat.quotes)
-        .selectinload(Quote.source)
+    return Eager(relationship, with_caveats(Claim.caveats))
+
+
+def with_claims(relationship: Any) -> Eager:
+    """Claims with everything a detail shows of them."""
+    return Eager(
+        relationship,
+        Eager(Claim.judgements),
+        Eager(Claim.studies),
+        with_quotes(Claim.quotes),
+        with_caveats(Claim.caveats),
     )
-
-
-def claim_loading(relationship: Any) -> list[_AbstractLoad]:
-    claims = selectinload(relationship)
-    return [
-        claims.selectinload(Claim.judgements),
-        claims.selectinload(Claim.studies),
-        claims.selectinload(Claim.quotes).selectinload(Quote.source),
-        claims.selectinload(Claim.caveats).selectinload(Caveat.quotes).selectinload(Quote.source),
-    ]
 
 
 def linked_to(own_key: Any, other_key: Any, other: Any, slug: str) -> sa.ColumnElement[bool]:
@@ -92,26 +86,35 @@ def keyset_page(
     session: Session,
     model: Any,
     clauses: list[sa.ColumnElement[bool]],
-    loading: list[_AbstractLoad],
+    loading: Sequence[Eager],
     after: str | None,
     limit: int,
 ) -> list[Any]:
     """Up to `limit + 1` rows after the slug `after`, in slug order, so the caller sees if more
     follow."""
-    query = select(model).where(*clauses).options(*loading)
+    query = select(model).where(*clauses).options(*unread(model))
     if after is not None:
         query = query.where(model.slug > after)
-    return list(session.exec(query.order_by(model.slug).limit(limit + 1)))
+    rows = list(session.exec(query.order_by(model.slug).limit(limit + 1)))
+    load(session, rows, loading)
+    return rows
+
+
+@cache
+def _published_by_slug(model: Any) -> Any:
+    """Built once per model, so that its cache key is too."""
+    query = select(model).where(model.slug == sa.bindparam("slug"), is_public(model))
+    return query.options(*unread(model))
 
 
 def published_by_slug(
-    session: Session, model: Any, slug: str, loading: list[_AbstractLoad], noun: str
+    session: Session, model: Any, slug: str, loading: Sequence[Eager], noun: str
 ) -> Any:
-    query = select(model).where(model.slug == slug, is_public(model)).options(*loading)
-    item = session.exec(query).first()
+    item = session.exec(_published_by_slug(model), params={"slug": slug}).first()
     if item is None:
         withdrawn = select(model.id).where(model.slug == slug, model.status == Status.withdrawn)
         if session.exec(withdrawn).first() is not None:
             raise Gone(f"The {noun} '{slug}' was withdrawn; the change feed records when.")
         raise NotFound(f"No published {noun} has the slug '{slug}'.")
+    load(session, [item], loading)
     return item

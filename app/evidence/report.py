@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from app.evidence.loading import load
 from app.evidence.vocabulary import Certainty, RecordKind
 from app.models import Caveat, Claim, ClaimStudy, Mechanism, Recommendation, SourceDocument, Study
 from app.writing.kinds import CONTENT_KINDS
@@ -100,6 +101,8 @@ def content_report(session: Session) -> ContentReport:
     for kind, count in session.exec(active.group_by(Caveat.kind)):
         report.caveat_kinds[kind] = count
     for spec in CONTENT_KINDS:
-        for item in session.exec(select(spec.model).options(*spec.loading)):
+        items = list(session.exec(select(spec.model)))
+        load(session, items, spec.loading)
+        for item in items:
             report.problems += [str(problem) for problem in spec.check(item)]
     return report

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
-from app.evidence.queries import is_public
+from app.evidence.loading import Eager, load
+from app.evidence.queries import is_public, with_caveats
 from app.explore.schemas import ExploreFilters
 from app.mechanisms import service as mechanism_service
 from app.models import (
@@ -25,10 +25,13 @@ from app.search import service as search_service
 from app.search.schemas import SearchKind
 from app.studies import service as study_service
 
-# A recommendation's summary, and the studies behind its claims for the kind of its evidence.
+# A recommendation's summary loading, with the studies behind its claims for the kind of its
+# evidence.
 RECOMMENDATION_LOADING = [
-    *recommendation_service.SUMMARY_LOADING,
-    selectinload(Recommendation.claims).selectinload(Claim.studies),
+    Eager(Recommendation.life_stage_rows),
+    Eager(Recommendation.mechanisms),
+    with_caveats(Recommendation.caveats),
+    Eager(Recommendation.claims, with_caveats(Claim.caveats), Eager(Claim.studies)),
 ]
 
 SlugPair = tuple[str, str]
@@ -68,7 +71,7 @@ def _rows(
     session: Session,
     model: Any,
     clauses: list[sa.ColumnElement[bool]],
-    loading: list[Any],
+    loading: list[Eager],
     slugs: set[str] | None,
 ) -> list[Any]:
     """Rows passing the clauses, and among the search's matches when there was a search."""
@@ -76,8 +79,9 @@ def _rows(
         if not slugs:
             return []
         clauses = [*clauses, col(model.slug).in_(sorted(slugs))]
-    query = select(model).where(*clauses).options(*loading).order_by(model.slug)
-    return list(session.exec(query))
+    rows = list(session.exec(select(model).where(*clauses).order_by(model.slug)))
+    load(session, rows, loading)
+    return rows
 
 
 def _links(

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm.strategy_options import _AbstractLoad
 from sqlmodel import Session, col, select
 
 from app.attribution.service import attribution
@@ -24,6 +23,7 @@ from app.core.http_cache import read_validators
 from app.core.pagination import cursor_after
 from app.core.types import utcnow
 from app.core.urls import Urls, public_url
+from app.evidence.loading import Eager, load
 from app.evidence.queries import is_public
 from app.evidence.vocabulary import ItemKind
 from app.mechanisms import schemas as mechanism_schemas
@@ -48,7 +48,7 @@ class ExportedKind:
     plural: str
     kind: ItemKind
     model: Any
-    loading: list[_AbstractLoad]
+    loading: list[Eager]
     detail_of: Callable[[Any, Urls], BaseModel]
 
 
@@ -108,10 +108,11 @@ def _batches(
     model = exported.model
     after: str | None = None
     while True:
-        query = select(model).where(is_public(model)).options(*exported.loading)
+        query = select(model).where(is_public(model))
         if after is not None:
             query = query.where(model.slug > after)
         rows = list(session.exec(query.order_by(model.slug).limit(BATCH_SIZE)))
+        load(session, rows, exported.loading)
         yield [exported.detail_of(row, urls).model_dump(mode="json") for row in rows]
         if len(rows) < BATCH_SIZE:
             return

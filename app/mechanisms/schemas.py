@@ -96,7 +96,8 @@ def summary_of(item: MechanismRow, urls: Urls) -> MechanismSummary:
 
 def detail_of(item: MechanismRow, urls: Urls) -> Mechanism:
     return Mechanism(
-        **summary_of(item, urls).model_dump(),
+        # The summary's parts as built: dumped, they would be validated again.
+        **dict(summary_of(item, urls)),
         description=item.description,
         claims=[claim_out(claim, urls) for claim in item.claims],
         caveats=item_caveats(item, item.caveats),

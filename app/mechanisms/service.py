@@ -1,10 +1,9 @@
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
+from app.evidence.loading import Eager
 from app.evidence.queries import (
     certainty_at_least,
-    claim_loading,
     has_caveat,
     is_public,
     keyset_page,
@@ -12,6 +11,7 @@ from app.evidence.queries import (
     published_by_slug,
     with_caveats,
     with_claim_caveats,
+    with_claims,
     with_quotes,
 )
 from app.mechanisms.schemas import MechanismFilters
@@ -47,11 +47,11 @@ SUMMARY_LOADING = [
 ]
 
 DETAIL_LOADING = [
-    selectinload(Mechanism.recommendations),
-    selectinload(Mechanism.studies),
+    Eager(Mechanism.recommendations),
+    Eager(Mechanism.studies),
     with_caveats(Mechanism.caveats),
     with_quotes(Mechanism.quotes),
-    *claim_loading(Mechanism.claims),
+    with_claims(Mechanism.claims),
 ]
 
 

@@ -259,7 +259,8 @@ def detail_of(item: RecommendationRow, urls: Urls) -> Recommendation:
     quotes = [*item.quotes, *(q for claim in item.claims for q in claim.quotes)]
     sources = {quote.source.slug: quote.source for quote in quotes}
     return Recommendation(
-        **summary_of(item, urls).model_dump(),
+        # The summary's parts as built: dumped, they would be validated again.
+        **dict(summary_of(item, urls)),
         statement=item.statement,
         audiences=item.audiences,
         min_age_months=item.min_age_months,

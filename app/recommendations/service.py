@@ -1,10 +1,9 @@
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
+from app.evidence.loading import Eager
 from app.evidence.queries import (
     certainty_at_least,
-    claim_loading,
     has_caveat,
     is_public,
     keyset_page,
@@ -12,6 +11,7 @@ from app.evidence.queries import (
     published_by_slug,
     with_caveats,
     with_claim_caveats,
+    with_claims,
     with_quotes,
 )
 from app.models import (
@@ -57,21 +57,24 @@ def filter_clauses(filters: RecommendationFilters) -> list[sa.ColumnElement[bool
 
 
 SUMMARY_LOADING = [
-    selectinload(Recommendation.life_stage_rows),
-    selectinload(Recommendation.mechanisms),
+    Eager(Recommendation.life_stage_rows),
+    Eager(Recommendation.mechanisms),
     with_caveats(Recommendation.caveats),
     with_claim_caveats(Recommendation.claims),
 ]
 
 DETAIL_LOADING = [
-    selectinload(Recommendation.life_stage_rows),
-    selectinload(Recommendation.mechanisms),
-    selectinload(Recommendation.studies),
-    selectinload(Recommendation.targets).selectinload(RecommendationTarget.study),
-    with_quotes(Recommendation.targets, RecommendationTarget.quotes),
+    Eager(Recommendation.life_stage_rows),
+    Eager(Recommendation.mechanisms),
+    Eager(Recommendation.studies),
+    Eager(
+        Recommendation.targets,
+        Eager(RecommendationTarget.study),
+        with_quotes(RecommendationTarget.quotes),
+    ),
     with_caveats(Recommendation.caveats),
     with_quotes(Recommendation.quotes),
-    *claim_loading(Recommendation.claims),
+    with_claims(Recommendation.claims),
 ]
 
 

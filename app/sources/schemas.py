@@ -121,7 +121,8 @@ def summary_of(item: SourceRow, urls: Urls) -> SourceSummary:
 
 def detail_of(item: SourceRow, urls: Urls) -> Source:
     return Source(
-        **summary_of(item, urls).model_dump(),
+        # The summary's parts as built: dumped, they would be validated again.
+        **dict(summary_of(item, urls)),
         updated_on=item.updated_on,
         original_url=item.url,
         sha256=item.sha256,

@@ -1,7 +1,7 @@
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
+from app.evidence.loading import Eager
 from app.evidence.queries import (
     is_public,
     keyset_page,
@@ -25,7 +25,7 @@ def filter_clauses(filters: SourceFilters) -> list[sa.ColumnElement[bool]]:
 SUMMARY_LOADING = [with_caveats(SourceDocument.caveats)]
 DETAIL_LOADING = [
     *SUMMARY_LOADING,
-    selectinload(SourceDocument.studies),
+    Eager(SourceDocument.studies),
     with_people_quotes(SourceDocument.people),
 ]
 

@@ -178,7 +178,8 @@ def summary_of(item: StudyRow, urls: Urls) -> StudySummary:
 def detail_of(item: StudyRow, urls: Urls) -> Study:
     has_publication = item.journal is not None or item.doi is not None
     return Study(
-        **summary_of(item, urls).model_dump(),
+        # The summary's parts as built: dumped, they would be validated again.
+        **dict(summary_of(item, urls)),
         population=item.population,
         country=item.country,
         cohort_name=item.cohort_name,

@@ -1,7 +1,7 @@
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
+from app.evidence.loading import Eager
 from app.evidence.queries import (
     has_caveat,
     is_public,
@@ -53,15 +53,15 @@ def filter_clauses(filters: StudyFilters) -> list[sa.ColumnElement[bool]]:
 
 
 SUMMARY_LOADING = [
-    selectinload(Study.life_stage_rows),
+    Eager(Study.life_stage_rows),
     with_caveats(Study.caveats),
 ]
 
 DETAIL_LOADING = [
     *SUMMARY_LOADING,
-    selectinload(Study.sources),
-    selectinload(Study.mechanisms),
-    selectinload(Study.recommendations),
+    Eager(Study.sources),
+    Eager(Study.mechanisms),
+    Eager(Study.recommendations),
     with_quotes(Study.quotes),
 ]
 

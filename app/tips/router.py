@@ -1,6 +1,6 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query
 
 from app.attribution.service import attribution
 from app.core.content_router import RESPONSE_HEADERS, answer
@@ -39,7 +39,6 @@ def list_tips(
     session: ReadSession,
     page: PageParamsDep,
     urls: UrlsDep,
-    response: Response,
     representation: RepresentationDep,
     accept: AcceptHeader,
     filters: Annotated[TipFilters, Query()],
@@ -48,7 +47,7 @@ def list_tips(
     representation.check(choose(accept, [JSON]))
     rows = service.list_tips(session, filters, page.after, page.limit)
     body = TipPage(**page.page(rows, lambda row: tip_of(row, urls)), attribution=attribution())
-    return answer(body, rows, fields, response, representation, sparse_page)
+    return answer(body, rows, fields, representation, sparse_page)
 
 
 @router.get(
@@ -64,7 +63,6 @@ def list_tips(
 def get_daily_tip(
     session: ReadSession,
     urls: UrlsDep,
-    response: Response,
     representation: RepresentationDep,
     accept: AcceptHeader,
     filters: Annotated[TipFilters, Query()],
@@ -79,4 +77,4 @@ def get_daily_tip(
     day = date or utcnow().date()
     representation.check(choose(accept, [JSON]), varies_with=day.isoformat())
     row = service.daily_tip(session, filters, day)
-    return answer(daily_tip_of(row, urls, day), [row], fields, response, representation)
+    return answer(daily_tip_of(row, urls, day), [row], fields, representation)

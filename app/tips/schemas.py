@@ -101,4 +101,4 @@ def tip_of(item: Recommendation, urls: Urls) -> Tip:
 
 
 def daily_tip_of(item: Recommendation, urls: Urls, day: datetime.date) -> DailyTip:
-    return DailyTip(**tip_of(item, urls).model_dump(), date=day, attribution=attribution())
+    return DailyTip(**dict(tip_of(item, urls)), date=day, attribution=attribution())

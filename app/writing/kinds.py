@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.evidence import checks
+from app.evidence.loading import Eager
 from app.evidence.schemas import ContentIn
 from app.evidence.vocabulary import ItemKind
 from app.mechanisms.schemas import MechanismCreate
@@ -24,7 +25,7 @@ class ContentKind:
     plural: str
     model: type[ContentFields]
     schema: type[ContentIn]
-    loading: list[Any]
+    loading: list[Eager]
     check: Callable[[Any], list[checks.Violation]]
 
 

@@ -23,6 +23,7 @@ from app.changes.log import bump_content_version, public_change, record_change
 from app.core.types import utcnow
 from app.evidence import rules
 from app.evidence.checks import Path, source_facts, study_facts
+from app.evidence.loading import load
 from app.evidence.schemas import CaveatIn, ClaimIn, ContentIn, DismissalIn, QuoteIn
 from app.evidence.vocabulary import (
     LIFE_STAGE_AGES,
@@ -702,7 +703,9 @@ class ContentWriter:
             if not slugs:
                 continue
             query = select(spec.model).where(col(spec.model.slug).in_(slugs))
-            for row in self.session.exec(query.options(*spec.loading)):
+            rows = list(self.session.exec(query))
+            load(self.session, rows, spec.loading)
+            for row in rows:
                 violations = spec.check(row)
                 if violations:
                     raise ContentInvalid(spec.kind, row.slug, violations)
