@@ -14,8 +14,8 @@ The database is migrated and seeded first; run it on an empty database.
 """
 
 import argparse
-import copy
 import gc
+import pickle
 import random
 import time
 from typing import Any
@@ -85,7 +85,7 @@ def count_quotes(item: dict[str, Any]) -> int:
 def variant(
     original: dict[str, Any], number: int, pool: list[dict[str, Any]], rng: random.Random
 ) -> dict[str, Any]:
-    item = copy.deepcopy(original)
+    item = pickle.loads(pickle.dumps(original))  # a deep copy, several times faster than copy's
     item.pop("status", None)
     suffix = f"v{number}"
     item["slug"] = f"{original['slug'][:90]}-{suffix}"
@@ -105,7 +105,8 @@ def variant(
 
 
 def generate(session_factory: Any, items: int, progress: Progress) -> None:
-    originals = yaml.safe_load((SEED / "content" / "recommendations.yaml").read_text())
+    text = (SEED / "content" / "recommendations.yaml").read_text()
+    originals = yaml.load(text, Loader=yaml.CSafeLoader)
     originals = [item for item in originals if item.get("status", "published") == "published"]
     pool = quote_pool(originals)
     rng = random.Random(11)

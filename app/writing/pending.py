@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, SQLModel
 
 from app.models import (
@@ -84,16 +85,56 @@ class PendingRows:
         """Insert every pending row; the items they belong to are flushed first for their ids."""
         session.flush()
         for model in REFERRED_TO:
-            rows = self._rows.pop(model, [])
-            if rows:
-                table = model.__table__  # type: ignore[attr-defined]
-                statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-                ids = session.execute(statement, _parameters(rows)).scalars()
+            if rows := self._rows.pop(model, []):
+                ids = _insert(session, model.__table__, _parameters(rows), returning=True)  # type: ignore[attr-defined]
                 for row, row_id in zip(rows, ids, strict=True):
                     row.id = row_id
         for model in LEAVES:
             if rows := self._rows.pop(model, []):
-                session.execute(sa.insert(model.__table__), _parameters(rows))  # type: ignore[attr-defined]
+                _insert(session, model.__table__, _parameters(rows), returning=False)  # type: ignore[attr-defined]
+
+
+def _insert(
+    session: Session, table: sa.Table, parameters: list[dict[str, Any]], *, returning: bool
+) -> list[int]:
+    """Insert the rows; with `returning`, their ids in the rows' order."""
+    if _unnests(session, table):
+        statement = _from_arrays(table, parameters)
+        if not returning:
+            session.execute(statement)
+            return []
+        # The ids come from the table's sequence as the rows go in, in the order given.
+        return sorted(session.execute(statement.returning(table.c.id)).scalars())
+    if not returning:
+        session.execute(sa.insert(table), parameters)
+        return []
+    statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.execute(statement, parameters).scalars())
+
+
+def _unnests(session: Session, table: sa.Table) -> bool:
+    """On PostgreSQL, rows go in as one array per column: one short statement for any number
+    of rows. A many-row VALUES (insertmanyvalues) is a long statement the driver parses anew
+    each time, and executemany is one statement per row. Not for JSON columns: a JSON list
+    would be read as one more dimension of the array."""
+    return session.get_bind().dialect.name == "postgresql" and not any(
+        isinstance(column.type, sa.JSON) for column in table.columns
+    )
+
+
+def _from_arrays(table: sa.Table, parameters: list[dict[str, Any]]) -> sa.Insert:
+    names = list(parameters[0])
+    arrays = [
+        sa.cast(
+            sa.bindparam(None, [row[name] for row in parameters], ARRAY(table.c[name].type)),
+            ARRAY(table.c[name].type),
+        )
+        for name in names
+    ]
+    rows = sa.func.unnest(*arrays).table_valued(*names, with_ordinality="ordinal")
+    rows = rows.render_derived("rows")
+    ordered = sa.select(*(rows.c[name] for name in names)).order_by(rows.c.ordinal)
+    return sa.insert(table).from_select(names, ordered)
 
 
 def _parameters(rows: list[PendingRow]) -> list[dict[str, Any]]:

@@ -131,12 +131,17 @@ def _reviewed_at(day: date) -> datetime:
 
 def _quoted_sources(document: Any) -> set[str]:
     """The slugs of every source a document quotes, wherever the quote sits in it."""
-    if isinstance(document, list):
-        return set().union(*(_quoted_sources(part) for part in document))
-    if isinstance(document, dict):
-        found = {document["source"]} if {"source", "exact"} <= document.keys() else set()
-        return found.union(*(_quoted_sources(part) for part in document.values()))
-    return set()
+    found: set[str] = set()
+    parts = [document]
+    while parts:
+        part = parts.pop()
+        if isinstance(part, dict):
+            if "source" in part and "exact" in part:
+                found.add(part["source"])
+            parts.extend(part.values())
+        elif isinstance(part, list):
+            parts.extend(part)
+    return found
 
 
 def _rating(claims: list[ClaimIn], role: ClaimRole | None = None) -> Certainty:
