@@ -7,6 +7,9 @@ its quotes topped up to ten from the passages other seeded items quote (each che
 source documents as any quote is), and its links to the seeded studies and mechanisms kept.
 Items go in batches of 500 per transaction: ContentWriter checks the content rules, records
 revisions and the change feed, moves the content version on and re-indexes the batch for search.
+It reads ahead what a batch replaces and inserts each table's rows for the whole batch in a few
+statements; on PostgreSQL two batches are in flight at once. About 45 s for 10,000 items on
+SQLite and 50 s on PostgreSQL on 2 CPUs (123 s and 162 s when every part was an ORM object).
 
     .venv/bin/python bench/scale_dataset.py --database-url sqlite:///scale.db [--items 10000]
 
@@ -18,11 +21,13 @@ import gc
 import pickle
 import random
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import yaml
 from alembic import command
-from rich.progress import MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.progress import MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 from sqlmodel import Session, func, select
 
 from app.core.config import PROJECT_ROOT
@@ -104,25 +109,39 @@ def variant(
     return item
 
 
-def generate(session_factory: Any, items: int, progress: Progress) -> None:
+def write_batch(
+    session_factory: Any, documents: list[dict[str, Any]], progress: Progress, task: TaskID
+) -> None:
+    """One transaction: ContentWriter writes the batch, checks it, records it, re-indexes it."""
+    spec = BY_KIND[ItemKind.recommendation]
+    with session_factory() as session:
+        writer = ContentWriter(session, "scale-dataset", message="scale dataset")
+        writer.read_ahead(spec, documents)
+        for document in documents:
+            writer.write(spec, document, Status.published, None)
+            progress.advance(task)
+        writer.finish()
+        session.commit()
+
+
+def generate(session_factory: Any, items: int, progress: Progress, workers: int) -> None:
+    """The batches in order, up to `workers` of them in flight."""
     text = (SEED / "content" / "recommendations.yaml").read_text()
     originals = yaml.load(text, Loader=yaml.CSafeLoader)
     originals = [item for item in originals if item.get("status", "published") == "published"]
     pool = quote_pool(originals)
     rng = random.Random(11)
-    spec = BY_KIND[ItemKind.recommendation]
     task = progress.add_task("recommendations", total=items)
-    for start in range(0, items, BATCH):
-        numbers = range(start, min(start + BATCH, items))
-        documents = [variant(originals[n % len(originals)], n, pool, rng) for n in numbers]
-        with session_factory() as session:
-            writer = ContentWriter(session, "scale-dataset", message="scale dataset")
-            writer.read_ahead(spec, documents)
-            for document in documents:
-                writer.write(spec, document, Status.published, None)
-                progress.advance(task)
-            writer.finish()
-            session.commit()
+    with ThreadPoolExecutor(workers) as executor:
+        running: deque[Future[None]] = deque()
+        for start in range(0, items, BATCH):
+            numbers = range(start, min(start + BATCH, items))
+            documents = [variant(originals[n % len(originals)], n, pool, rng) for n in numbers]
+            running.append(executor.submit(write_batch, session_factory, documents, progress, task))
+            if len(running) == workers:
+                running.popleft().result()
+        for batch in running:
+            batch.result()
 
 
 def main() -> None:
@@ -140,10 +159,13 @@ def main() -> None:
     # 700 allocations, as by default, would scan them over and over.
     gc.freeze()
     gc.set_threshold(50_000, 20, 50)
+    # On PostgreSQL two batches run at once, each in its own transaction: while the server works
+    # on one, Python builds the other. SQLite lets one transaction write at a time.
+    workers = 2 if engine.dialect.name == "postgresql" else 1
     started = time.perf_counter()
     columns = (*Progress.get_default_columns()[:-1], MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns) as progress:
-        generate(lambda: Session(engine), arguments.items, progress)
+        generate(lambda: Session(engine), arguments.items, progress, workers)
     seconds = time.perf_counter() - started
     with Session(engine) as session:
         recommendations = session.exec(select(func.count()).select_from(Recommendation)).one()

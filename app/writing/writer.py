@@ -185,7 +185,8 @@ class ContentWriter:
         self._ids: dict[type[ContentFields], dict[str, int]] = {}
         self._sources: dict[str, SourceDocument] = {}
         self._study_facts: dict[str, rules.StudyFacts] = {}
-        # What is written but not yet inserted: the items' parts and their public changes.
+        # What is written but not yet inserted: the items' parts; their public changes, logged
+        # by `finish`.
         self._pending = PendingRows()
         self._changes: list[dict[str, Any]] = []
         # Until the next insert: the item rows by slug (None: no such item) and whether each
@@ -263,10 +264,8 @@ class ContentWriter:
         self._read_claim_slugs([str(claim.get("slug", "")) for claim in claims])
 
     def _insert_pending(self) -> None:
-        """Insert all written so far and log its public changes: from here queries see it."""
+        """Insert all written so far: from here queries see it."""
         self._pending.insert(self.session)
-        record_changes(self.session, self._changes)
-        self._changes = []
         self._rows.clear()
         self._claim_slugs.clear()
 
@@ -748,8 +747,12 @@ class ContentWriter:
                     raise ContentInvalid(spec.kind, row.slug, violations)
 
     def finish(self) -> None:
-        """Check, then make the write visible to readers: content version and search index."""
+        """Check, then make the write visible to readers: change log, content version and
+        search index. The change log's lock is taken last, so that it is held only from here
+        to the caller's commit."""
         self.check()
         if self.public_changed:
+            record_changes(self.session, self._changes)
+            self._changes = []
             bump_content_version(self.session)
             reindex(self.session, self.revised)
