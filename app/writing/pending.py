@@ -1,10 +1,10 @@
 """The parts of items a writer has built and not yet inserted.
 
 An item's parts (claims, caveats, quotes, links, its revision) are kept as plain rows and go in
-together when the write ends: a few multi-row INSERTs per table for a whole batch of items,
-where an ORM object and a flush per part cost a round trip and the unit of work's bookkeeping
-each. A part's owner may be a row not inserted yet; it is named by the row itself and replaced
-by its id when it has one.
+together when the writer checks its work, or sooner when it must read them back: a few
+multi-row INSERTs per table for a whole batch of items, where an ORM object and a flush per
+part cost a round trip and the unit of work's bookkeeping each. A part's owner may be a row not
+inserted yet; it is named by the row itself and replaced by its id when it has one.
 """
 
 from collections import defaultdict

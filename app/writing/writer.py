@@ -1,10 +1,11 @@
 """Writes validated items, whoever sends them: every rule the content keeps is applied here.
 
-A write flushes and never commits: the caller's transaction holds the item, its revision, its
-change-feed entry, the content version and the search index together. Every change to an
-existing item first moves its version on with a conditional UPDATE (`WHERE version = <the
-version read>`), so of two writers holding the same version exactly one succeeds; the other
-gets `StaleItem` before it has written anything.
+A write never commits, and its rows are in the session by `finish` at the latest (in bulk:
+app/writing/pending.py): the caller's transaction holds the item, its revision, its change-feed
+entry, the content version and the search index together. Every change to an existing item
+first moves its version on with a conditional UPDATE (`WHERE version = <the version read>`), so
+of two writers holding the same version exactly one succeeds; the other gets `StaleItem` before
+it has written anything of that item.
 """
 
 import hashlib
@@ -158,7 +159,7 @@ def document_of(item: ContentIn, text: str | None = None) -> dict[str, Any]:
 
 
 class ContentWriter:
-    """Writes items into a session under one editor's name; flushes, never commits.
+    """Writes items into a session under one editor's name; never commits.
 
     With `yield_to_editors` (the seed loader), an item last written through the editor API is
     not overwritten by the seed's version of it: it is re-derived from its own stored document.
