@@ -8,8 +8,9 @@ source documents as any quote is), and its links to the seeded studies and mecha
 Items go in batches of 500 per transaction: ContentWriter checks the content rules, records
 revisions and the change feed, moves the content version on and re-indexes the batch for search.
 It reads ahead what a batch replaces and inserts each table's rows for the whole batch in a few
-statements; on PostgreSQL two batches are in flight at once. About 45 s for 10,000 items on
-SQLite and 50 s on PostgreSQL on 2 CPUs (123 s and 162 s when every part was an ORM object).
+statements; on PostgreSQL two batches are in flight at once. 10,000 items: about 48 s on SQLite
+and 51-65 s on PostgreSQL on 2 CPUs shared with other jobs (123 s and 162 s when every part of
+an item was an ORM object flushed on its own).
 
     .venv/bin/python bench/scale_dataset.py --database-url sqlite:///scale.db [--items 10000]
 
@@ -140,6 +141,7 @@ def generate(session_factory: Any, items: int, progress: Progress, workers: int)
             running.append(executor.submit(write_batch, session_factory, documents, progress, task))
             if len(running) == workers:
                 running.popleft().result()
+                gc.collect()
         for batch in running:
             batch.result()
 
@@ -154,11 +156,12 @@ def main() -> None:
     with Session(engine) as session:
         load_seed(session, SEED)
         session.commit()
-    # What is loaded by now lives to the end: out of the collector's sight. A batch then holds
-    # some hundred thousand objects (rows, documents, ORM state) at once; collecting every
-    # 700 allocations, as by default, would scan them over and over.
+    # What is loaded by now lives to the end: out of the collector's sight. A batch holds some
+    # hundred thousand objects (rows, documents, ORM state) at once; the collector runs once
+    # per batch, when they are garbage, rather than every few hundred allocations while they
+    # are alive (it would scan them over and over).
     gc.freeze()
-    gc.set_threshold(50_000, 20, 50)
+    gc.disable()
     # On PostgreSQL two batches run at once, each in its own transaction: while the server works
     # on one, Python builds the other. SQLite lets one transaction write at a time.
     workers = 2 if engine.dialect.name == "postgresql" else 1
