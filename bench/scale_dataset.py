@@ -7,6 +7,10 @@ its quotes topped up to ten from the passages other seeded items quote (each che
 source documents as any quote is), and its links to the seeded studies and mechanisms kept.
 Items go in batches of 500 per transaction: ContentWriter checks the content rules, records
 revisions and the change feed, moves the content version on and re-indexes the batch for search.
+It reads ahead what a batch replaces and inserts each table's rows for the whole batch in a few
+statements; on PostgreSQL two batches are in flight at once. 10,000 items: about 48 s on SQLite
+and 51-65 s on PostgreSQL on 2 CPUs shared with other jobs (123 s and 162 s when every part of
+an item was an ORM object flushed on its own).
 
     .venv/bin/python bench/scale_dataset.py --database-url sqlite:///scale.db [--items 10000]
 
@@ -14,14 +18,17 @@ The database is migrated and seeded first; run it on an empty database.
 """
 
 import argparse
-import copy
+import gc
+import pickle
 import random
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import yaml
 from alembic import command
-from rich.progress import MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.progress import MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 from sqlmodel import Session, func, select
 
 from app.core.config import PROJECT_ROOT
@@ -84,7 +91,7 @@ def count_quotes(item: dict[str, Any]) -> int:
 def variant(
     original: dict[str, Any], number: int, pool: list[dict[str, Any]], rng: random.Random
 ) -> dict[str, Any]:
-    item = copy.deepcopy(original)
+    item = pickle.loads(pickle.dumps(original))  # a deep copy, several times faster than copy's
     item.pop("status", None)
     suffix = f"v{number}"
     item["slug"] = f"{original['slug'][:90]}-{suffix}"
@@ -103,22 +110,40 @@ def variant(
     return item
 
 
-def generate(session_factory: Any, items: int, progress: Progress) -> None:
-    originals = yaml.safe_load((SEED / "content" / "recommendations.yaml").read_text())
+def write_batch(
+    session_factory: Any, documents: list[dict[str, Any]], progress: Progress, task: TaskID
+) -> None:
+    """One transaction: ContentWriter writes the batch, checks it, records it, re-indexes it."""
+    spec = BY_KIND[ItemKind.recommendation]
+    with session_factory() as session:
+        writer = ContentWriter(session, "scale-dataset", message="scale dataset")
+        writer.read_ahead(spec, documents)
+        for document in documents:
+            writer.write(spec, document, Status.published, None)
+            progress.advance(task)
+        writer.finish()
+        session.commit()
+
+
+def generate(session_factory: Any, items: int, progress: Progress, workers: int) -> None:
+    """The batches in order, up to `workers` of them in flight."""
+    text = (SEED / "content" / "recommendations.yaml").read_text()
+    originals = yaml.load(text, Loader=yaml.CSafeLoader)
     originals = [item for item in originals if item.get("status", "published") == "published"]
     pool = quote_pool(originals)
     rng = random.Random(11)
-    spec = BY_KIND[ItemKind.recommendation]
     task = progress.add_task("recommendations", total=items)
-    for start in range(0, items, BATCH):
-        with session_factory() as session:
-            writer = ContentWriter(session, "scale-dataset", message="scale dataset")
-            for number in range(start, min(start + BATCH, items)):
-                document = variant(originals[number % len(originals)], number, pool, rng)
-                writer.write(spec, document, Status.published, None)
-                progress.advance(task)
-            writer.finish()
-            session.commit()
+    with ThreadPoolExecutor(workers) as executor:
+        running: deque[Future[None]] = deque()
+        for start in range(0, items, BATCH):
+            numbers = range(start, min(start + BATCH, items))
+            documents = [variant(originals[n % len(originals)], n, pool, rng) for n in numbers]
+            running.append(executor.submit(write_batch, session_factory, documents, progress, task))
+            if len(running) == workers:
+                running.popleft().result()
+                gc.collect()
+        for batch in running:
+            batch.result()
 
 
 def main() -> None:
@@ -131,10 +156,19 @@ def main() -> None:
     with Session(engine) as session:
         load_seed(session, SEED)
         session.commit()
+    # What is loaded by now lives to the end: out of the collector's sight. A batch holds some
+    # hundred thousand objects (rows, documents, ORM state) at once; the collector runs once
+    # per batch, when they are garbage, rather than every few hundred allocations while they
+    # are alive (it would scan them over and over).
+    gc.freeze()
+    gc.disable()
+    # On PostgreSQL two batches run at once, each in its own transaction: while the server works
+    # on one, Python builds the other. SQLite lets one transaction write at a time.
+    workers = 2 if engine.dialect.name == "postgresql" else 1
     started = time.perf_counter()
     columns = (*Progress.get_default_columns()[:-1], MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns) as progress:
-        generate(lambda: Session(engine), arguments.items, progress)
+        generate(lambda: Session(engine), arguments.items, progress, workers)
     seconds = time.perf_counter() - started
     with Session(engine) as session:
         recommendations = session.exec(select(func.count()).select_from(Recommendation)).one()

@@ -1,5 +1,8 @@
 """Every write path records what it changed, in the same transaction as the change itself."""
 
+from typing import Any
+
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.core.content_version import note_content_change
@@ -38,17 +41,24 @@ def public_change(
     return None
 
 
-def record_change(session: Session, item: ContentFields, change: ChangeKind) -> None:
-    """Logs the change. Its id is taken under the content state's row lock, which the
-    transaction holds from here to its commit (`bump_content_version` writes that row), so ids
-    are numbered in commit order: a reader following the log by id (the webhook outbox) never
-    sees change n+1 committed while n is still to come."""
-    session.exec(select(ContentState).where(ContentState.id == STATE_ROW).with_for_update())
-    session.add(
-        ContentChange(
-            kind=ITEM_KINDS[type(item)], slug=item.slug, version=item.version, change=change
-        )
-    )
+def change_of(item: ContentFields, change: ChangeKind) -> dict[str, Any]:
+    """The change-log row of a change to an item, as the item stands now."""
+    return {
+        "kind": ITEM_KINDS[type(item)],
+        "slug": item.slug,
+        "version": item.version,
+        "change": change,
+    }
+
+
+def record_changes(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Logs the changes (rows from `change_of`). Their ids are taken under the content state's
+    row lock, which the transaction holds from here to its commit (`bump_content_version`
+    writes that row), so ids are numbered in commit order: a reader following the log by id
+    (the webhook outbox) never sees change n+1 committed while n is still to come."""
+    if changes:
+        session.exec(select(ContentState).where(ContentState.id == STATE_ROW).with_for_update())
+        session.execute(sa.insert(ContentChange.__table__), changes)  # type: ignore[attr-defined]
 
 
 def bump_content_version(session: Session) -> None:

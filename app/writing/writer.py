@@ -1,10 +1,11 @@
 """Writes validated items, whoever sends them: every rule the content keeps is applied here.
 
-A write flushes and never commits: the caller's transaction holds the item, its revision, its
-change-feed entry, the content version and the search index together. Every change to an
-existing item first moves its version on with a conditional UPDATE (`WHERE version = <the
-version read>`), so of two writers holding the same version exactly one succeeds; the other
-gets `StaleItem` before it has written anything.
+A write never commits, and its rows are in the session by `finish` at the latest (in bulk:
+app/writing/pending.py): the caller's transaction holds the item, its revision, its change-feed
+entry, the content version and the search index together. Every change to an existing item
+first moves its version on with a conditional UPDATE (`WHERE version = <the version read>`), so
+of two writers holding the same version exactly one succeeds; the other gets `StaleItem` before
+it has written anything of that item.
 """
 
 import hashlib
@@ -19,7 +20,7 @@ import jsonpatch
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.changes.log import bump_content_version, public_change, record_change
+from app.changes.log import bump_content_version, change_of, public_change, record_changes
 from app.core.types import utcnow
 from app.evidence import rules
 from app.evidence.checks import Path, source_facts, study_facts
@@ -63,6 +64,7 @@ from app.sources.schemas import PersonIn, SourceCreate
 from app.studies.schemas import StudyCreate
 from app.writing.errors import ContentInvalid, StaleItem
 from app.writing.kinds import BY_KIND, BY_MODEL, CONTENT_KINDS, ContentKind
+from app.writing.pending import PendingRows
 
 REVIEW_INTERVAL = timedelta(days=365)
 
@@ -114,18 +116,34 @@ def _digest(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _diff(previous: dict[str, Any] | None, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON Patch from the previous document. A new item's adds each member, in order, as
+    jsonpatch would say after deep-copying the whole document to compare it with nothing."""
+    if not previous:
+        return [
+            {"op": "add", "path": "/" + key.replace("~", "~0").replace("/", "~1"), "value": value}
+            for key, value in document.items()
+        ]
+    return jsonpatch.make_patch(previous, document).patch
+
+
 def _reviewed_at(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def _quoted_sources(document: Any) -> set[str]:
     """The slugs of every source a document quotes, wherever the quote sits in it."""
-    if isinstance(document, list):
-        return set().union(*(_quoted_sources(part) for part in document))
-    if isinstance(document, dict):
-        found = {document["source"]} if {"source", "exact"} <= document.keys() else set()
-        return found.union(*(_quoted_sources(part) for part in document.values()))
-    return set()
+    found: set[str] = set()
+    parts = [document]
+    while parts:
+        part = parts.pop()
+        if isinstance(part, dict):
+            if "source" in part and "exact" in part:
+                found.add(part["source"])
+            parts.extend(part.values())
+        elif isinstance(part, list):
+            parts.extend(part)
+    return found
 
 
 def _rating(claims: list[ClaimIn], role: ClaimRole | None = None) -> Certainty:
@@ -142,7 +160,7 @@ def document_of(item: ContentIn, text: str | None = None) -> dict[str, Any]:
 
 
 class ContentWriter:
-    """Writes items into a session under one editor's name; flushes, never commits.
+    """Writes items into a session under one editor's name; never commits.
 
     With `yield_to_editors` (the seed loader), an item last written through the editor API is
     not overwritten by the seed's version of it: it is re-derived from its own stored document.
@@ -169,6 +187,14 @@ class ContentWriter:
         self._ids: dict[type[ContentFields], dict[str, int]] = {}
         self._sources: dict[str, SourceDocument] = {}
         self._study_facts: dict[str, rules.StudyFacts] = {}
+        # What is written but not yet inserted: the items' parts; their public changes, logged
+        # by `finish`.
+        self._pending = PendingRows()
+        self._changes: list[dict[str, Any]] = []
+        # Until the next insert: the item rows by slug (None: no such item) and whether each
+        # claim slug is taken, as read ahead or written by this writer.
+        self._rows: dict[tuple[type[ContentFields], str], ContentFields | None] = {}
+        self._claim_slugs: dict[str, bool] = {}
         self.spec = CONTENT_KINDS[0]
         self.slug = ""
 
@@ -221,7 +247,29 @@ class ContentWriter:
     # The item's own row: created, left alone, or claimed and rewritten.
 
     def _row(self, spec: ContentKind, slug: str) -> ContentFields | None:
-        return self.session.exec(select(spec.model).where(spec.model.slug == slug)).first()
+        """The item's row: one this writer has yet to insert or has read ahead, or the stored
+        one (read without flushing, so that a batch of new items goes in as one INSERT)."""
+        if (spec.model, slug) in self._rows:
+            return self._rows[(spec.model, slug)]
+        with self.session.no_autoflush:
+            return self.session.exec(select(spec.model).where(spec.model.slug == slug)).first()
+
+    def read_ahead(self, spec: ContentKind, documents: list[dict[str, Any]]) -> None:
+        """Before writing a batch of items: read the rows they replace and which of their
+        claim slugs are taken in one query each, rather than one or two per item."""
+        slugs = [str(document.get("slug", "")) for document in documents]
+        with self.session.no_autoflush:
+            rows = self.session.exec(select(spec.model).where(col(spec.model.slug).in_(slugs)))
+            stored = {row.slug: row for row in rows}
+        self._rows.update({(spec.model, slug): stored.get(slug) for slug in slugs})
+        claims = [claim for document in documents for claim in document.get("claims") or []]
+        self._read_claim_slugs([str(claim.get("slug", "")) for claim in claims])
+
+    def _insert_pending(self) -> None:
+        """Insert all written so far: from here queries see it."""
+        self._pending.insert(self.session)
+        self._rows.clear()
+        self._claim_slugs.clear()
 
     def claim(self, row: ContentFields, expected_version: int | None = None) -> None:
         """Move the row's version on, provided it is still the one read (or `expected`)."""
@@ -263,10 +311,9 @@ class ContentWriter:
         if row is None:
             row = spec.model(slug=item.slug, **values, **stored)
             self.session.add(row)
-            self.session.flush()
+            self._rows[(spec.model, item.slug)] = row
             self.report.count(self.report.created, spec)
             self._record(row, None, None, None)
-            self.written.setdefault(spec.kind, set()).add(item.slug)
         else:
             if expected_version is not None and row.version != expected_version:
                 raise StaleItem(spec.kind, item.slug)
@@ -276,6 +323,9 @@ class ContentWriter:
                 return None
             was, previous = row.status, row.document
             certainty = getattr(row, "certainty", None)
+            # Its old parts are deleted below: any still pending (its own, when written twice
+            # by this writer) go in first.
+            self._insert_pending()
             self.claim(row, expected_version)
             for name, value in {**values, **stored}.items():
                 setattr(row, name, value)
@@ -283,8 +333,8 @@ class ContentWriter:
             self.session.flush()
             self.report.count(self.report.updated, spec)
             self._record(row, was, previous, certainty)
+            self._ids.setdefault(spec.model, {})[item.slug] = row.id  # type: ignore[assignment]
         self.written.setdefault(spec.kind, set()).add(item.slug)
-        self._ids.setdefault(spec.model, {})[item.slug] = row.id  # type: ignore[assignment]
         return row
 
     def set_status(
@@ -311,22 +361,21 @@ class ContentWriter:
         """The revision, and the public change if the public sees one, of a write just made."""
         document = row.document or {}
         self.revised.setdefault(BY_MODEL[type(row)].kind.value, set()).add(row.slug)
-        self.session.add(
-            Revision(
-                kind=BY_MODEL[type(row)].kind,
-                slug=row.slug,
-                version=row.version,
-                status=row.status,
-                editor=self.editor,
-                message=self.message,
-                diff=jsonpatch.make_patch(previous or {}, document).patch,
-                previous=previous,
-                document=document,
-            )
+        self._pending.add(
+            Revision,
+            kind=BY_MODEL[type(row)].kind,
+            slug=row.slug,
+            version=row.version,
+            status=row.status,
+            editor=self.editor,
+            message=self.message,
+            diff=_diff(previous, document),
+            previous=previous,
+            document=document,
         )
         change = public_change(was, row.status, certainty != getattr(row, "certainty", None))
         if change is not None:
-            record_change(self.session, row, change)
+            self._changes.append(change_of(row, change))
             self.public_changed = True
 
     def _clear_children(self, model: type[ContentFields], row_id: int) -> None:
@@ -359,15 +408,14 @@ class ContentWriter:
             if text.find(quote.exact, start + 1) >= 0:
                 message = f"{quote.exact[:40]!r} occurs twice in {quote.source}: give `start`"
                 raise self.fail((*path, "start"), message)
-        self.session.add(
-            Quote(
-                source_id=self._source(quote.source, path).id,  # type: ignore[arg-type]
-                exact=quote.exact,
-                start=start,
-                end=start + len(quote.exact),
-                relation=quote.relation,
-                **owner,
-            )
+        self._pending.add(
+            Quote,
+            source_id=self._source(quote.source, path),
+            exact=quote.exact,
+            start=start,
+            end=start + len(quote.exact),
+            relation=quote.relation,
+            **owner,
         )
 
     def quotes(self, quotes: list[QuoteIn], path: Path, **owner: Any) -> None:
@@ -385,7 +433,8 @@ class ContentWriter:
         """The caveats an editor wrote, then those the rules derive (less the written kinds)."""
         position = 0
         for index, caveat in enumerate(written):
-            row = Caveat(
+            row = self._pending.add(
+                Caveat,
                 kind=caveat.kind,
                 origin=caveat.origin,
                 severity=caveat.severity or rules.default_severity(caveat.kind),
@@ -394,25 +443,22 @@ class ContentWriter:
                 position=position,
                 **owner,
             )
-            self.session.add(row)
-            self.session.flush()
-            self.quotes(caveat.quotes, (*path, "caveats", index, "quotes"), caveat_id=row.id)
+            self.quotes(caveat.quotes, (*path, "caveats", index, "quotes"), caveat_id=row)
             position += 1
         reasons = {dismissal.kind: dismissal.reason for dismissal in dismissed}
         written_kinds = {caveat.kind for caveat in written}
         for rule in derived:
             if rule.kind in written_kinds:
                 continue
-            self.session.add(
-                Caveat(
-                    kind=rule.kind,
-                    origin=CaveatOrigin.rule,
-                    severity=rule.severity,
-                    text=rule.text,
-                    dismissed_reason=reasons.get(rule.kind),
-                    position=position,
-                    **owner,
-                )
+            self._pending.add(
+                Caveat,
+                kind=rule.kind,
+                origin=CaveatOrigin.rule,
+                severity=rule.severity,
+                text=rule.text,
+                dismissed_reason=reasons.get(rule.kind),
+                position=position,
+                **owner,
             )
             position += 1
         stray = set(reasons) - {rule.kind for rule in derived}
@@ -421,14 +467,18 @@ class ContentWriter:
             raise self.fail((*path, "dismissed_caveats"), message)
 
     def claims(self, claims: list[ClaimIn], **owner: Any) -> None:
-        # Every claim row first, in one flush for their ids; then what hangs off each.
+        # Every claim row first; then what hangs off each.
         rows, facts = [], []
+        taken = self._taken_claim_slugs([claim.slug for claim in claims])
         for index, claim in enumerate(claims):
             path: Path = ("claims", index)
             facts.append([self._facts(slug, (*path, "studies")) for slug in claim.studies])
-            self._claim_slug_is_free(claim.slug, (*path, "slug"))
+            if claim.slug in taken:
+                message = f"claim slug {claim.slug!r} is already used by another item"
+                raise self.fail((*path, "slug"), message)
             rows.append(
-                Claim(
+                self._pending.add(
+                    Claim,
                     slug=claim.slug,
                     position=index,
                     text=claim.text,
@@ -444,32 +494,34 @@ class ContentWriter:
                     **owner,
                 )
             )
-        self.session.add_all(rows)
-        self.session.flush()
+        self._claim_slugs.update((claim.slug, True) for claim in claims)
         for index, (claim, row) in enumerate(zip(claims, rows, strict=True)):
             path = ("claims", index)
-            claim_id: int = row.id  # type: ignore[assignment]
             for slug in claim.studies:
                 study_id = self._id_of(Study, slug, (*path, "studies"))
-                self.session.add(ClaimStudy(claim_id=claim_id, study_id=study_id))
+                self._pending.add(ClaimStudy, claim_id=row, study_id=study_id)
             for judgement in claim.judgements:
-                self.session.add(CertaintyJudgement(claim_id=claim_id, **judgement.model_dump()))
-            self.quotes(claim.quotes, (*path, "quotes"), claim_id=claim_id)
+                self._pending.add(CertaintyJudgement, claim_id=row, **judgement.model_dump())
+            self.quotes(claim.quotes, (*path, "quotes"), claim_id=row)
             derived = rules.claim_caveats(
                 facts[index],
                 self._quoted(claim.quotes),
                 overstated=any(q.relation is Relation.overstates for q in claim.quotes),
             )
-            self.caveats(claim.caveats, derived, claim.dismissed_caveats, path, claim_id=claim_id)
+            self.caveats(claim.caveats, derived, claim.dismissed_caveats, path, claim_id=row)
 
-    def _claim_slug_is_free(self, slug: str, path: Path) -> None:
-        """Claim slugs are unique across items: say which item has it, not a database error."""
-        with self.session.no_autoflush:
-            owner = self.session.exec(
-                select(Claim.recommendation_id, Claim.mechanism_id).where(Claim.slug == slug)
-            ).first()
-        if owner is not None:
-            raise self.fail(path, f"claim slug {slug!r} is already used by another item")
+    def _taken_claim_slugs(self, slugs: list[str]) -> set[str]:
+        """Those of the slugs another item's claims have: claim slugs are unique across items,
+        and a taken one is refused by name, not by a database error."""
+        self._read_claim_slugs([slug for slug in slugs if slug not in self._claim_slugs])
+        return {slug for slug in slugs if self._claim_slugs[slug]}
+
+    def _read_claim_slugs(self, slugs: list[str]) -> None:
+        if slugs:
+            with self.session.no_autoflush:
+                query = select(Claim.slug).where(col(Claim.slug).in_(slugs))
+                taken = set(self.session.exec(query))
+            self._claim_slugs.update((slug, slug in taken) for slug in slugs)
 
     def _quoted(self, quotes: list[QuoteIn]) -> list[rules.SourceFacts]:
         return [source_facts(self._source(quote.source, ())) for quote in quotes]
@@ -499,19 +551,18 @@ class ContentWriter:
     def source_parts(self, item: SourceCreate, row: SourceDocument) -> None:
         self.spec, self.slug = BY_KIND[ItemKind.source], item.slug
         derived = rules.source_caveats(source_facts(row))
-        self.caveats(item.caveats, derived, item.dismissed_caveats, (), source_id=row.id)
-        self._people(item.people, row.id)  # type: ignore[arg-type]
+        self.caveats(item.caveats, derived, item.dismissed_caveats, (), source_id=row)
+        self._people(item.people, row)
 
-    def _people(self, people: list[PersonIn], source_id: int) -> None:
+    def _people(self, people: list[PersonIn], source: SourceDocument) -> None:
         for index, person in enumerate(people):
-            row = PersonQuoted(
-                source_id=source_id,
+            row = self._pending.add(
+                PersonQuoted,
+                source_id=source,
                 position=index,
                 **person.model_dump(exclude={"quotes"}),
             )
-            self.session.add(row)
-            self.session.flush()
-            self.quotes(person.quotes, ("people", index, "quotes"), person_id=row.id)
+            self.quotes(person.quotes, ("people", index, "quotes"), person_id=row)
 
     def study(self, item: StudyCreate, status: Status, expected: int | None = None) -> None:
         self.spec = BY_KIND[ItemKind.study]
@@ -528,17 +579,16 @@ class ContentWriter:
         )
         if row is None:
             return
-        study_id: int = row.id  # type: ignore[assignment]
         for slug in item.sources:
             source_id = self._id_of(SourceDocument, slug, ("sources",))
-            self.session.add(StudySource(study_id=study_id, source_id=source_id))
+            self._pending.add(StudySource, study_id=row, source_id=source_id)
         for stage in item.life_stages:
-            self.session.add(StudyLifeStage(study_id=study_id, life_stage=stage))
-        self.quotes(item.quotes, ("quotes",), study_id=study_id)
+            self._pending.add(StudyLifeStage, study_id=row, life_stage=stage)
+        self.quotes(item.quotes, ("quotes",), study_id=row)
         facts = study_facts(row)  # type: ignore[arg-type]
         self._study_facts[item.slug] = facts
         self.caveats(
-            item.caveats, rules.study_caveats(facts), item.dismissed_caveats, (), study_id=study_id
+            item.caveats, rules.study_caveats(facts), item.dismissed_caveats, (), study_id=row
         )
 
     def _dependencies(
@@ -580,19 +630,14 @@ class ContentWriter:
         )
         if row is None:
             return
-        mechanism_id: int = row.id  # type: ignore[assignment]
         for slug in item.studies:
             study_id = self._id_of(Study, slug, ("studies",))
-            self.session.add(MechanismStudy(mechanism_id=mechanism_id, study_id=study_id))
-        self.quotes(item.quotes, ("quotes",), mechanism_id=mechanism_id)
+            self._pending.add(MechanismStudy, mechanism_id=row, study_id=study_id)
+        self.quotes(item.quotes, ("quotes",), mechanism_id=row)
         # Claims first: they resolve the studies that the item's own caveats depend on.
-        self.claims(item.claims, mechanism_id=mechanism_id)
+        self.claims(item.claims, mechanism_id=row)
         self.caveats(
-            item.caveats,
-            self._item_caveats(item),
-            item.dismissed_caveats,
-            (),
-            mechanism_id=mechanism_id,
+            item.caveats, self._item_caveats(item), item.dismissed_caveats, (), mechanism_id=row
         )
 
     def recommendation(
@@ -620,42 +665,37 @@ class ContentWriter:
         )
         if row is None:
             return
-        rec_id: int = row.id  # type: ignore[assignment]
         for stage in item.life_stages:
-            self.session.add(RecommendationLifeStage(recommendation_id=rec_id, life_stage=stage))
-        targets = [
-            RecommendationTarget(
-                recommendation_id=rec_id,
+            self._pending.add(RecommendationLifeStage, recommendation_id=row, life_stage=stage)
+        for position, target in enumerate(item.targets):
+            target_row = self._pending.add(
+                RecommendationTarget,
+                recommendation_id=row,
                 position=position,
                 study_id=self._id_of(Study, target.study, ("targets", position, "study")),
                 **target.model_dump(exclude={"study", "quote"}),
             )
-            for position, target in enumerate(item.targets)
-        ]
-        self.session.add_all(targets)
-        self.session.flush()
-        for position, (target, target_row) in enumerate(zip(item.targets, targets, strict=True)):
             if target.quote is not None:
                 path: Path = ("targets", position, "quote")
-                self.quote(target.quote, path, target_id=target_row.id)
+                self.quote(target.quote, path, target_id=target_row)
         for slug in item.mechanisms:
             mechanism_id = self._id_of(Mechanism, slug, ("mechanisms",))
-            self.session.add(
-                RecommendationMechanism(recommendation_id=rec_id, mechanism_id=mechanism_id)
+            self._pending.add(
+                RecommendationMechanism, recommendation_id=row, mechanism_id=mechanism_id
             )
-        self.quotes(item.quotes, ("quotes",), recommendation_id=rec_id)
-        self.claims(item.claims, recommendation_id=rec_id)
+        self.quotes(item.quotes, ("quotes",), recommendation_id=row)
+        self.claims(item.claims, recommendation_id=row)
         self.caveats(
             item.caveats,
             [*rules.audience_caveats(item.life_stages, item.topic), *self._item_caveats(item)],
             item.dismissed_caveats,
             (),
-            recommendation_id=rec_id,
+            recommendation_id=row,
         )
         study_slugs = dict.fromkeys([*item.studies, *(s for c in item.claims for s in c.studies)])
         for slug in study_slugs:
             study_id = self._id_of(Study, slug, ("studies",))
-            self.session.add(RecommendationStudy(recommendation_id=rec_id, study_id=study_id))
+            self._pending.add(RecommendationStudy, recommendation_id=row, study_id=study_id)
 
     def write(
         self, spec: ContentKind, document: dict[str, Any], status: Status, expected: int | None
@@ -682,7 +722,7 @@ class ContentWriter:
         parts anew; the rest are left alone."""
         later = CONTENT_KINDS[CONTENT_KINDS.index(spec) + 1 :]
         self.message = f"re-derived after {spec.kind} {self.slug} changed"
-        self.session.flush()
+        self._insert_pending()
         self._sources.clear()
         self._study_facts.clear()
         for dependent in later:
@@ -695,7 +735,7 @@ class ContentWriter:
     def check(self) -> None:
         """Apply the content rules to everything written, read back afresh as the API reads
         it; the first item that breaks one refuses the write with all its violations."""
-        self.session.flush()
+        self._insert_pending()
         self.session.expunge_all()
         self._sources.clear()
         for spec in CONTENT_KINDS:
@@ -711,8 +751,12 @@ class ContentWriter:
                     raise ContentInvalid(spec.kind, row.slug, violations)
 
     def finish(self) -> None:
-        """Check, then make the write visible to readers: content version and search index."""
+        """Check, then make the write visible to readers: change log, content version and
+        search index. The change log's lock is taken last, so that it is held only from here
+        to the caller's commit."""
         self.check()
         if self.public_changed:
+            record_changes(self.session, self._changes)
+            self._changes = []
             bump_content_version(self.session)
             reindex(self.session, self.revised)
