@@ -54,10 +54,6 @@ class Budgets:
         self._redis_loop: asyncio.AbstractEventLoop | None = None
         self._redis_down_until = 0.0
 
-    @property
-    def shared(self) -> bool:
-        return self.redis_url is not None
-
     async def hit(self, policy: Policy, partition: str) -> Outcome:
         if self.redis_url is not None and time.monotonic() >= self._redis_down_until:
             try:
