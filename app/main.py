@@ -1,5 +1,7 @@
 """The ASGI application: `app.main:app`."""
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated
 
 from brotli_asgi import BrotliMiddleware
@@ -28,6 +30,7 @@ from app.core.middleware import (
 from app.core.openapi import install_openapi, operation_id
 from app.core.query_params import refuse_undeclared_query
 from app.core.response_cache import ResponseCacheMiddleware
+from app.core.runtime import freeze_start_up_heap, limit_blocking_threads
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.editor.router import routers as editor_routers
 from app.evidence.router import router as vocabulary_router
@@ -71,6 +74,20 @@ caveats, and verbatim quotes from the source documents it rests on. Errors are R
 details. Lists are paginated with opaque cursors: follow `next` until it is null."""
 
 
+def serving_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Tunes the process for serving, then delivers webhooks while it serves."""
+    deliver_webhooks = delivery_lifespan(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        freeze_start_up_heap()
+        limit_blocking_threads(settings.worker_threads)
+        async with deliver_webhooks(app):
+            yield
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     # Settings are checked at start-up, so production refuses to start on the development
     # cursor secret instead of failing on the first paginated request. Tests may pass their own.
@@ -86,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(refuse_undeclared_query)],
         docs_url=None,
         redoc_url=None,
-        lifespan=delivery_lifespan(settings),
+        lifespan=serving_lifespan(settings),
     )
     # Everything public is content under the licence, and says so in a Link header.
     public = APIRouter(prefix="/v1", dependencies=[UNDER_LICENSE])
