@@ -106,6 +106,35 @@ def test_surrogate_keys_name_the_items_shown(client: TestClient) -> None:
     )
 
 
+def _items_in(value: Any) -> list[str]:
+    """`kind/slug` of every object in the JSON carrying a slug and its URL, in order."""
+    if isinstance(value, list):
+        return [key for child in value for key in _items_in(child)]
+    if not isinstance(value, dict):
+        return []
+    own = []
+    if isinstance(value.get("slug"), str) and isinstance(value.get("url"), str):
+        own = [f"{value['url'].rstrip('/').split('/')[-2]}/{value['slug']}"]
+    return own + [key for child in value.values() for key in _items_in(child)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/recommendations?limit=50",
+        "/v1/recommendations/breastfeed",
+        "/v1/mechanisms/serotonin",
+        "/v1/studies/child-gut-microbiome-cohort",
+        "/v1/search?q=sleeping",
+    ],
+)
+def test_surrogate_keys_are_every_item_the_body_shows(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    shown = list(dict.fromkeys(_items_in(response.json())))
+    assert len(shown) > 1
+    assert response.headers["surrogate-key"].split() == shown
+
+
 @pytest.mark.parametrize(
     ("accept_encoding", "coding"), [("br", "br"), ("gzip", "gzip"), ("identity", None)]
 )

@@ -160,7 +160,7 @@ def get_card(
         policy=EMBEDDABLE_PAGE_POLICY,
     )
     declare_language(response, [row])
-    representation.send(response, detail.model_dump(mode="json"))
+    representation.send(response, detail)
     return response
 
 

@@ -56,15 +56,14 @@ def answer(
 ) -> Response:
     """The body as JSON, cut down to `fields` where given, with its language and cache headers
     (surrogate keys from the whole body: a sparse item still shows its item)."""
-    whole = body.model_dump(mode="json")
     if fields is None:
         # The bytes FastAPI would send through the response model, less its validating the
         # body (already an instance of that model) once more.
         response = Response(body.model_dump_json(by_alias=True), media_type=JSON)
     else:
-        response = JSONResponse(cut(whole, fields))
+        response = JSONResponse(cut(body.model_dump(mode="json"), fields))
     declare_language(response, rows)
-    representation.send(response, whole)
+    representation.send(response, body)
     return response
 
 
@@ -132,7 +131,7 @@ def content_router(
         if media_type == JSON_LD and linked_data_of is not None:
             linked = JSONResponse(linked_data_of(detail), media_type=JSON_LD)
             declare_language(linked, [row])
-            representation.send(linked, detail.model_dump(mode="json"))
+            representation.send(linked, detail)
             return linked
         return answer(detail, [row], fields, representation)
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from app.core.config import get_settings
@@ -219,10 +220,14 @@ RepresentationDep = Annotated[Representation, Depends(_representation)]
 
 
 def surrogate_keys(body: Any) -> list[str]:
-    """`kind/slug` of every item a body shows, found by the `slug` and `url` it carries."""
+    """`kind/slug` of every item a body shows, found by the `slug` and `url` it carries. The
+    body is JSON or the models it is dumped from, walked as they are: dumping them first would
+    cost as much again."""
     keys: dict[str, None] = {}
 
     def walk(value: Any) -> None:
+        if isinstance(value, BaseModel):
+            value = value.__dict__
         if isinstance(value, dict):
             slug, url = value.get("slug"), value.get("url")
             if isinstance(slug, str) and isinstance(url, str):

@@ -78,5 +78,5 @@ def search(
         terms=terms,
         attribution=attribution(),
     )
-    representation.send(response, body.model_dump(mode="json"))
+    representation.send(response, body)
     return body
