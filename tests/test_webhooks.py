@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
@@ -26,7 +26,7 @@ from app.core.db import create_db_engine
 from app.core.types import utcnow
 from app.keys.scopes import Scope
 from app.main import app
-from app.models import ContentChange, WebhookEndpoint
+from app.models import ContentChange, WebhookDelivery, WebhookEndpoint
 from app.webhooks.delivery import DeliveryWorker
 from app.webhooks.runner import DeliveryThread, item_urls
 from tests.browser import free_port
@@ -488,6 +488,36 @@ def test_deliveries_are_paginated_newest_first(
     listed = walk_with(editor, admin, f"{endpoint['links']['deliveries']}?limit=2")
     assert [d["change_id"] for d in listed] == changes[::-1]
     assert all(d["outcome"] == "succeeded" for d in listed)
+
+
+def test_history_past_its_retention_is_pruned_hourly(
+    editor: Editing, admin: dict[str, str], studies: list[str], register: Any, receiver: Receiver
+) -> None:
+    endpoint = register(receiver.url)
+    for slug in studies[:2]:
+        change(editor, slug, "kept a while")
+    worker(editor).run_once()
+    recent, old = deliveries(editor, admin, endpoint)
+    ping = editor.client.post(f"{endpoint['links']['self']}/ping", headers=admin).json()
+    with Session(editor.engine) as session:
+        session.exec(
+            sa.update(WebhookDelivery)
+            .where(col(WebhookDelivery.id).in_([old["id"], ping["id"]]))
+            .values(created_at=utcnow() - timedelta(days=31))
+        )
+        session.commit()
+
+    pruner = worker(editor, webhook_history_days=30)
+    pruner.run_once()  # prunes first: the waiting ping stays, and is then sent
+    listed = deliveries(editor, admin, endpoint)
+    assert [(d["id"], d["outcome"]) for d in listed] == [
+        (ping["id"], "succeeded"),
+        (recent["id"], "succeeded"),
+    ]
+    pruner.run_once()  # within the hour: nothing pruned
+    assert len(deliveries(editor, admin, endpoint)) == 2
+    assert pruner.prune_history() == 1
+    assert [d["id"] for d in deliveries(editor, admin, endpoint)] == [recent["id"]]
 
 
 def test_an_unknown_endpoint_is_404(editor: Editing, admin: dict[str, str]) -> None:

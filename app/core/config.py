@@ -131,6 +131,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Failed attempts in a row after which an endpoint is disabled.",
     )
+    webhook_history_days: int = Field(
+        default=30,
+        ge=1,
+        description="Days a delivery attempt stays in its endpoint's history; older attempts"
+        " are deleted, once an hour.",
+    )
 
     @field_validator("content_license")
     @classmethod

@@ -52,5 +52,5 @@ class WebhookDelivery(SQLModel, table=True):
     response_status: int | None = Field(default=None)
     error: str | None = Field(default=None, max_length=500)
     duration_ms: int | None = Field(default=None)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     attempted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

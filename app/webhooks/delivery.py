@@ -50,6 +50,10 @@ USER_AGENT = "gutbrain-webhooks/1.0"
 # Events sent to one endpoint per claim, so that one busy endpoint does not starve the others.
 EVENTS_PER_CLAIM = 50
 ENDPOINTS_PER_ROUND = 100
+# The history past WEBHOOK_HISTORY_DAYS is deleted this often per worker, a batch per
+# transaction, so that pruning a large backlog never holds one long transaction.
+PRUNE_EVERY_SECONDS = 3600.0
+PRUNE_BATCH = 1000
 _ERROR_LENGTH = 500
 
 ItemUrl = Callable[[str, str], str]
@@ -81,6 +85,7 @@ class DeliveryWorker:
         self.settings = settings
         self.item_url = item_url
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self.pruned_at: float | None = None
         # Long enough for one request through every phase (connect, write, read) and the
         # address lookup, renewed after each event.
         self.lease = timedelta(seconds=30 + RESOLVE_SECONDS + 4 * settings.webhook_timeout_seconds)
@@ -117,7 +122,11 @@ class DeliveryWorker:
             logger.info("webhook delivery stopped", extra={"worker": self.owner})
 
     def run_once(self, stop: threading.Event | None = None) -> int:
-        """One round over the due endpoints; the number of requests sent."""
+        """One round over the due endpoints, pruning the history first when it is time; the
+        number of requests sent."""
+        if self.pruned_at is None or time.monotonic() - self.pruned_at >= PRUNE_EVERY_SECONDS:
+            self.prune_history()
+            self.pruned_at = time.monotonic()
         sent = 0
         for endpoint_id in self._due():
             if stop is not None and stop.is_set():
@@ -129,6 +138,31 @@ class DeliveryWorker:
             finally:
                 self._release(endpoint_id)
         return sent
+
+    def prune_history(self) -> int:
+        """Deletes the attempts made more than `WEBHOOK_HISTORY_DAYS` ago; a ping still waiting
+        to be sent stays, whatever its age. Returns how many were deleted."""
+        cutoff = utcnow() - timedelta(days=self.settings.webhook_history_days)
+        expired = (
+            select(col(WebhookDelivery.id))
+            .where(
+                col(WebhookDelivery.created_at) < cutoff,
+                col(WebhookDelivery.outcome) != DeliveryOutcome.pending,
+            )
+            .limit(PRUNE_BATCH)
+        )
+        deleted = 0
+        while True:
+            with Session(self.engine) as session:
+                ids = list(session.exec(expired))
+                session.exec(sa.delete(WebhookDelivery).where(col(WebhookDelivery.id).in_(ids)))
+                session.commit()
+            deleted += len(ids)
+            if len(ids) < PRUNE_BATCH:
+                break
+        if deleted:
+            logger.info("webhook history pruned", extra={"deleted": deleted, "before": cutoff})
+        return deleted
 
     def _due(self) -> list[int]:
         """Endpoints not leased with a ping waiting, or enabled, out of backoff and behind."""

@@ -199,7 +199,8 @@ def ping_webhook_endpoint(
     name="list_webhook_deliveries",
     summary="List an endpoint's deliveries",
     description="Every attempt to deliver an event to the endpoint, and pings waiting to be"
-    " sent, newest first: a retry is a new entry with the same `message_id`.",
+    " sent, newest first: a retry is a new entry with the same `message_id`. Attempts are kept"
+    " for `WEBHOOK_HISTORY_DAYS` (30 by default).",
 )
 def list_webhook_deliveries(
     _admin: Admin, session: ReadSession, endpoint_id: EndpointIdPath, page: PageParamsDep
