@@ -1,14 +1,17 @@
-"""Eager loading by prebuilt statements: chunked or not, the same relationships, in order."""
+"""Eager loading by prebuilt statements: chunked or not, as ORM instances or plain rows, the same
+relationships, in order."""
 
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.evidence import loading
 from app.mechanisms import service as mechanism_service
 from app.mechanisms.schemas import MechanismFilters
+from app.models import Mechanism, Recommendation, SourceDocument, Study
 from app.recommendations import service as recommendation_service
 from app.recommendations.schemas import RecommendationFilters
 from app.sources import service as source_service
@@ -19,7 +22,8 @@ def _shown(value: Any, depth: int = 0) -> Any:
     """The loaded graph as plain data: columns, and relationships as they were set."""
     if isinstance(value, list):
         return [_shown(item, depth) for item in value]
-    if not hasattr(value, "__table__") or depth > 4:
+    row = hasattr(value, "__table__") or type(value).__module__ == loading.__name__
+    if not row or depth > 4:
         return value
     return {
         key: _shown(item, depth + 1)
@@ -59,3 +63,47 @@ def test_padding_binds_every_key_and_a_power_of_two(count: int) -> None:
     assert sizes[0] >= count
     assert sizes[0] & (sizes[0] - 1) == 0
     assert set(params.values()) == set(range(count))
+
+
+def _agrees(plain: Any, orm: Any) -> bool:
+    """Plain rows show what ORM instances show, less what the identity map adds: an instance
+    reached again by another path carries the relationships loaded there too."""
+    if isinstance(plain, list):
+        return isinstance(orm, list) and len(plain) == len(orm) and all(map(_agrees, plain, orm))
+    if isinstance(plain, dict):
+        return (
+            isinstance(orm, dict)
+            and set(plain) <= set(orm)
+            and all(_agrees(value, orm[key]) for key, value in plain.items())
+        )
+    return bool(plain == orm)
+
+
+@pytest.mark.parametrize(
+    ("model", "plan"),
+    [
+        (Recommendation, recommendation_service.SUMMARY_LOADING),
+        (Recommendation, recommendation_service.DETAIL_LOADING),
+        (Mechanism, mechanism_service.SUMMARY_LOADING),
+        (Mechanism, mechanism_service.DETAIL_LOADING),
+        (Study, study_service.SUMMARY_LOADING),
+        (Study, study_service.DETAIL_LOADING),
+        (SourceDocument, source_service.SUMMARY_LOADING),
+        (SourceDocument, source_service.DETAIL_LOADING),
+    ],
+)
+def test_plain_rows_carry_what_orm_instances_carry(
+    seeded_engine: Engine, model: Any, plan: list[loading.Eager]
+) -> None:
+    with Session(seeded_engine) as session:
+        instances = list(
+            session.exec(select(model).options(*loading.unread(model)).order_by(model.slug))
+        )
+        loading.load(session, instances, plan)
+        query = sa.select(*loading.read_columns(model)).order_by(model.slug)
+        rows = loading.plain_rows(session, model, query)
+        loading.load(session, rows, plan, loading.PLAIN)
+        shown, expected = _shown(rows), _shown(instances)
+        assert len(shown) == len(expected) > 1
+        assert [set(row) for row in shown] == [set(row) for row in expected]
+        assert _agrees(shown, expected)

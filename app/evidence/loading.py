@@ -10,11 +10,17 @@ Fewer statements still: a many-to-one relationship under a collection is joined 
 collection's statement, and the one-to-many relationships of a plan that end in the same table
 in the same order (the quotes of an item, of its claims and of their caveats) are loaded by one
 statement, once every row that owns some is loaded.
+
+Public reads only read, so they take their rows plain (`PLAIN`): the statements select columns,
+and each row becomes an object with the mapped attribute names and nothing else, relationships
+set as lists (or the object, for a many-to-one). The identity map, change tracking and
+instrumented collections of ORM instances cost most of an uncached response; writers, which
+change what they load, take ORM instances (`ORM`, the default).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from functools import cached_property
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache, cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,10 +35,49 @@ from app.models import ContentFields
 CHUNK = 512
 
 
+def _unread_keys(model: Any) -> tuple[str, ...]:
+    """What no read shows: the input document a content item was written from, JSON kept for
+    the editors."""
+    return ("document",) if issubclass(model, ContentFields) else ()
+
+
 def unread(model: Any) -> list[Any]:
-    """Loader options leaving out what no read shows: the input document a content item was
-    written from, JSON kept for the editors (loaded on access, should anyone ask)."""
-    return [defer(model.document)] if issubclass(model, ContentFields) else []
+    """Loader options leaving out what no read shows (loaded on access, should anyone ask)."""
+    return [defer(getattr(model, key)) for key in _unread_keys(model)]
+
+
+@cache
+def _read_columns(mapper: Mapper[Any]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """The attribute names and columns a plain row has: every mapped column but those left
+    `unread`."""
+    left_out = _unread_keys(mapper.class_)
+    props = [prop for prop in mapper.column_attrs if prop.key not in left_out]
+    return tuple(prop.key for prop in props), tuple(prop.columns[0] for prop in props)
+
+
+@cache
+def _plain_class(mapper: Mapper[Any]) -> type:
+    return type(mapper.class_.__name__, (), {"__module__": __name__})
+
+
+def _plain(mapper: Mapper[Any], values: Sequence[Any]) -> Any:
+    row: Any = object.__new__(_plain_class(mapper))
+    row.__dict__.update(zip(_read_columns(mapper)[0], values, strict=True))
+    return row
+
+
+def plain_rows(
+    session: Session, model: Any, query: Any, params: dict[str, Any] | None = None
+) -> list[Any]:
+    """The rows of `query`, which selects `read_columns(model)`, as plain rows."""
+    mapper = sa.inspect(model)
+    found = session.connection().execute(query, params or {}).all()
+    return [_plain(mapper, values) for values in found]
+
+
+def read_columns(model: Any) -> tuple[Any, ...]:
+    """What to select for `plain_rows` of the model."""
+    return _read_columns(sa.inspect(model))[1]
 
 
 class Eager:
@@ -93,40 +138,128 @@ def _padded(count: int) -> int:
     return 1 << max(count - 1, 0).bit_length()
 
 
-_statements: dict[tuple[tuple[Eager, ...], tuple[int, ...]], Any] = {}
+def _owned(group: tuple[Eager, ...], columns: list[Any], sizes: tuple[int, ...]) -> Any:
+    """`sizes[i]` keys of the i-th relationship, bound as `k{i}_{j}`: plain parameters, where an
+    expanding one would be rendered into the SQL anew at every execution."""
+    return sa.or_(
+        *(
+            column.in_([sa.bindparam(f"k{i}_{j}") for j in range(size)])
+            for i, (column, size) in enumerate(zip(columns, sizes, strict=True))
+            if size
+        )
+    )
 
 
-def _statement(group: tuple[Eager, ...], sizes: tuple[int, ...]) -> Any:
-    """The children of the group's relationships for `sizes[i]` keys of the i-th one, bound as
-    `k{i}_{j}`: plain parameters, where an expanding one would be rendered into the SQL anew at
-    every execution. Many-to-many (alone in its group): (parent key, child) rows."""
-    cached = _statements.get((group, sizes))
-    if cached is not None:
+def _joined(group: tuple[Eager, ...]) -> list[Eager]:
+    """The many-to-one relationships joined into the group's statement, once each."""
+    found = {id(under.prop): under for eager in group for under in eager.under if under.joined}
+    return list(found.values())
+
+
+class OrmRows:
+    """Children as ORM instances, loaded as `selectinload` would load them."""
+
+    def __init__(self) -> None:
+        self.statements: dict[tuple[tuple[Eager, ...], tuple[int, ...]], Any] = {}
+
+    def statement(self, group: tuple[Eager, ...], sizes: tuple[int, ...]) -> Any:
+        """The children of the group's relationships; many-to-many (alone in its group):
+        (parent key, child) rows."""
+        cached = self.statements.get((group, sizes))
+        if cached is not None:
+            return cached
+        first = group[0]
+        child = first.target.class_
+        query: Any
+        if first.prop.secondary is not None:
+            link = first.prop.secondary.c[first.keys[1]]
+            query = sa.select(link, child).select_from(first.prop.secondary)
+            query = query.join(child, first.prop.secondaryjoin)
+            columns = [link]
+        else:
+            query = sa.select(child)
+            columns = [first.target.local_table.c[eager.keys[1]] for eager in group]
+        joins = [
+            joinedload(under.relationship).options(*unread(under.target.class_))
+            for under in _joined(group)
+        ]
+        query = query.where(_owned(group, columns, sizes)).options(*unread(child), *joins)
+        cached = self.statements[(group, sizes)] = query.order_by(*(first.prop.order_by or ()))
         return cached
-    first = group[0]
-    child = first.target.class_
-    query: Any
-    if first.prop.secondary is not None:
-        link = first.prop.secondary.c[first.keys[1]]
-        query = sa.select(link, child).select_from(first.prop.secondary)
-        query = query.join(child, first.prop.secondaryjoin)
-        columns = [link]
-    else:
-        query = sa.select(child)
-        columns = [first.target.local_table.c[eager.keys[1]] for eager in group]
-    owned = [
-        column.in_([sa.bindparam(f"k{i}_{j}") for j in range(size)])
-        for i, (column, size) in enumerate(zip(columns, sizes, strict=True))
-        if size
-    ]
-    joined = {id(under.prop): under for eager in group for under in eager.under if under.joined}
-    joins = [
-        joinedload(under.relationship).options(*unread(under.target.class_))
-        for under in joined.values()
-    ]
-    query = query.where(sa.or_(*owned)).options(*unread(child), *joins)
-    cached = _statements[(group, sizes)] = query.order_by(*(first.prop.order_by or ()))
-    return cached
+
+    def children(
+        self, session: Session, group: tuple[Eager, ...], statement: Any, params: dict[str, Any]
+    ) -> Iterator[tuple[Any, Any]]:
+        """(link key or None, child) for each row."""
+        if group[0].prop.secondary is not None:
+            yield from session.execute(statement, params)
+        else:
+            for child in session.scalars(statement, params):
+                yield None, child
+
+    def attach(self, parent: Any, eager: Eager, children: list[Any]) -> None:
+        set_committed_value(parent, eager.prop.key, children)
+
+
+class PlainRows(OrmRows):
+    """Children as plain rows (see the module's docstring)."""
+
+    def statement(self, group: tuple[Eager, ...], sizes: tuple[int, ...]) -> Any:
+        """The columns of the children, then those of each joined relationship (outer joined:
+        a child may have none); many-to-many (alone in its group): the parent key first."""
+        cached = self.statements.get((group, sizes))
+        if cached is not None:
+            return cached
+        first = group[0]
+        table = first.target.local_table
+        selected: list[Any] = []
+        joined_from: Any = table
+        if first.prop.secondary is not None:
+            link = first.prop.secondary.c[first.keys[1]]
+            selected.append(link)
+            joined_from = first.prop.secondary.join(table, first.prop.secondaryjoin)
+            columns = [link]
+        else:
+            columns = [table.c[eager.keys[1]] for eager in group]
+        selected += read_columns(first.target.class_)
+        for under in _joined(group):
+            target = under.target.local_table.alias()
+            ((local, remote),) = under.prop.local_remote_pairs
+            joined_from = joined_from.outerjoin(
+                target, target.c[remote.name] == table.c[local.name]
+            )
+            selected += [target.c[column.name] for column in read_columns(under.target.class_)]
+        query = sa.select(*selected).select_from(joined_from).where(_owned(group, columns, sizes))
+        cached = self.statements[(group, sizes)] = query.order_by(*(first.prop.order_by or ()))
+        return cached
+
+    def children(
+        self, session: Session, group: tuple[Eager, ...], statement: Any, params: dict[str, Any]
+    ) -> Iterator[tuple[Any, Any]]:
+        first = group[0]
+        start = 1 if first.prop.secondary is not None else 0
+        width = len(read_columns(first.target.class_))
+        joined = [(under, len(read_columns(under.target.class_))) for under in _joined(group)]
+        # One object per joined row, as the identity map would give.
+        seen: dict[tuple[Any, Any], Any] = {}
+        for values in session.connection().execute(statement, params).all():
+            child = _plain(first.target, values[start : start + width])
+            at = start + width
+            for under, size in joined:
+                part = values[at : at + size]
+                at += size
+                key = (under, part[0])
+                if key not in seen:
+                    seen[key] = None if part[0] is None else _plain(under.target, part)
+                child.__dict__[under.prop.key] = seen[key]
+            yield (values[0] if start else None), child
+
+    def attach(self, parent: Any, eager: Eager, children: list[Any]) -> None:
+        parent.__dict__[eager.prop.key] = children
+
+
+ORM = OrmRows()
+PLAIN = PlainRows()
 
 
 def _chunks(keys: list[list[Any]]) -> Iterable[tuple[tuple[int, ...], dict[str, Any]]]:
@@ -151,18 +284,17 @@ def _by_key(eager: Eager, parents: Sequence[Any]) -> dict[Any, list[Any]]:
 
 
 def _fill(
-    session: Session, group: tuple[Eager, ...], parents: list[Sequence[Any]]
+    session: Session, group: tuple[Eager, ...], parents: list[Sequence[Any]], rows: OrmRows
 ) -> list[list[Any]]:
     """Set each relationship of the group on its parents; returns each one's children."""
     owners = [_by_key(eager, listed) for eager, listed in zip(group, parents, strict=True)]
     found: list[dict[Any, list[Any]]] = [defaultdict(list) for _ in group]
     for sizes, params in _chunks([list(owned) for owned in owners]):
-        statement = _statement(group, sizes)
-        if group[0].prop.secondary is not None:
-            for key, child in session.execute(statement, params):
-                found[0][key].append(child)
-            continue
-        for child in session.scalars(statement, params):
+        statement = rows.statement(group, sizes)
+        for link_key, child in rows.children(session, group, statement, params):
+            if link_key is not None:
+                found[0][link_key].append(child)
+                continue
             for i, eager in enumerate(group):
                 key = getattr(child, eager.child_key)
                 if key in owners[i]:
@@ -170,7 +302,7 @@ def _fill(
     for eager, owned, children in zip(group, owners, found, strict=True):
         for key, listed in owned.items():
             for parent in listed:
-                set_committed_value(parent, eager.prop.key, children.get(key, []))
+                rows.attach(parent, eager, children.get(key, []))
     return [
         _unique(child for listed in children.values() for child in listed) for children in found
     ]
@@ -180,7 +312,9 @@ def _unique(items: Iterable[Any]) -> list[Any]:
     return list({id(item): item for item in items if item is not None}.values())
 
 
-def load(session: Session, parents: Sequence[Any], plan: Sequence[Eager]) -> None:
+def load(
+    session: Session, parents: Sequence[Any], plan: Sequence[Eager], rows: OrmRows = ORM
+) -> None:
     """Load every relationship of `plan` for all `parents`, then what the plan puts under each;
     a relationship that is empty for every parent costs no statement below it.
 
@@ -205,6 +339,6 @@ def load(session: Session, parents: Sequence[Any], plan: Sequence[Eager]) -> Non
                 groups[eager.merge_key].append((eager, listed))
         for members in groups.values():
             group = tuple(eager for eager, _ in members)
-            loaded = _fill(session, group, [listed for _, listed in members])
+            loaded = _fill(session, group, [listed for _, listed in members], rows)
             for eager, children in zip(group, loaded, strict=True):
                 pending += [(under, children) for under in eager.under] if children else []
