@@ -9,6 +9,7 @@ ETag and Last-Modified too.
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -222,24 +223,23 @@ RepresentationDep = Annotated[Representation, Depends(_representation)]
 def surrogate_keys(body: Any) -> list[str]:
     """`kind/slug` of every item a body shows, found by the `slug` and `url` it carries. The
     body is JSON or the models it is dumped from, walked as they are: dumping them first would
-    cost as much again."""
+    cost as much again. Only containers are visited, since a body is mostly scalars."""
     keys: dict[str, None] = {}
 
-    def walk(value: Any) -> None:
-        if isinstance(value, BaseModel):
-            value = value.__dict__
-        if isinstance(value, dict):
-            slug, url = value.get("slug"), value.get("url")
-            if isinstance(slug, str) and isinstance(url, str):
-                kind = url.rstrip("/").rsplit("/", 2)[-2]
-                keys[f"{kind}/{slug}"] = None
-            for child in value.values():
-                walk(child)
-        elif isinstance(value, list):
-            for child in value:
+    def walk(children: Iterable[Any]) -> None:
+        for child in children:
+            if isinstance(child, BaseModel):
+                child = child.__dict__
+            if isinstance(child, dict):
+                slug, url = child.get("slug"), child.get("url")
+                if isinstance(slug, str) and isinstance(url, str):
+                    kind = url.rstrip("/").rsplit("/", 2)[-2]
+                    keys[f"{kind}/{slug}"] = None
+                walk(child.values())
+            elif isinstance(child, list):
                 walk(child)
 
-    walk(body)
+    walk([body])
     return list(keys)
 
 
