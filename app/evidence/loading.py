@@ -80,6 +80,13 @@ def read_columns(model: Any) -> tuple[Any, ...]:
     return _read_columns(sa.inspect(model))[1]
 
 
+@cache
+def _key_position(mapper: Mapper[Any]) -> int:
+    """Where the primary key is among a plain row's columns."""
+    ((key,),) = [prop.columns for prop in mapper.column_attrs if prop.columns[0].primary_key]
+    return _read_columns(mapper)[1].index(key)
+
+
 class Eager:
     """A relationship to load for many parents at once, and the relationships to load under it."""
 
@@ -156,41 +163,64 @@ def _joined(group: tuple[Eager, ...]) -> list[Eager]:
     return list(found.values())
 
 
-class OrmRows:
-    """Children as ORM instances, loaded as `selectinload` would load them."""
+def _owner_columns(group: tuple[Eager, ...]) -> list[Any]:
+    """The columns holding each relationship's parent keys: the link table's for a
+    many-to-many, otherwise the child's."""
+    first = group[0]
+    if first.prop.secondary is not None:
+        return [first.prop.secondary.c[first.keys[1]]]
+    return [first.target.local_table.c[eager.keys[1]] for eager in group]
+
+
+class Rows:
+    """How children are selected, read and set on their parents; statements are built once per
+    group and number of keys, so that their cache keys are too."""
 
     def __init__(self) -> None:
         self.statements: dict[tuple[tuple[Eager, ...], tuple[int, ...]], Any] = {}
 
     def statement(self, group: tuple[Eager, ...], sizes: tuple[int, ...]) -> Any:
-        """The children of the group's relationships; many-to-many (alone in its group):
-        (parent key, child) rows."""
         cached = self.statements.get((group, sizes))
-        if cached is not None:
-            return cached
-        first = group[0]
-        child = first.target.class_
-        query: Any
-        if first.prop.secondary is not None:
-            link = first.prop.secondary.c[first.keys[1]]
-            query = sa.select(link, child).select_from(first.prop.secondary)
-            query = query.join(child, first.prop.secondaryjoin)
-            columns = [link]
-        else:
-            query = sa.select(child)
-            columns = [first.target.local_table.c[eager.keys[1]] for eager in group]
-        joins = [
-            joinedload(under.relationship).options(*unread(under.target.class_))
-            for under in _joined(group)
-        ]
-        query = query.where(_owned(group, columns, sizes)).options(*unread(child), *joins)
-        cached = self.statements[(group, sizes)] = query.order_by(*(first.prop.order_by or ()))
+        if cached is None:
+            query = self.select(group).where(_owned(group, _owner_columns(group), sizes))
+            cached = query.order_by(*(group[0].prop.order_by or ()))
+            self.statements[(group, sizes)] = cached
         return cached
+
+    def select(self, group: tuple[Eager, ...]) -> Any:
+        """The children of the group's relationships; for a many-to-many (alone in its group),
+        the parent key first."""
+        raise NotImplementedError
 
     def children(
         self, session: Session, group: tuple[Eager, ...], statement: Any, params: dict[str, Any]
     ) -> Iterator[tuple[Any, Any]]:
-        """(link key or None, child) for each row."""
+        """(parent key of a many-to-many, or None; child) for each row."""
+        raise NotImplementedError
+
+    def attach(self, parent: Any, eager: Eager, children: list[Any]) -> None:
+        raise NotImplementedError
+
+
+class OrmRows(Rows):
+    """Children as ORM instances, loaded as `selectinload` would load them."""
+
+    def select(self, group: tuple[Eager, ...]) -> Any:
+        first = group[0]
+        child = first.target.class_
+        query: Any = sa.select(child)
+        if first.prop.secondary is not None:
+            query = sa.select(*_owner_columns(group), child).select_from(first.prop.secondary)
+            query = query.join(child, first.prop.secondaryjoin)
+        joins = [
+            joinedload(under.relationship).options(*unread(under.target.class_))
+            for under in _joined(group)
+        ]
+        return query.options(*unread(child), *joins)
+
+    def children(
+        self, session: Session, group: tuple[Eager, ...], statement: Any, params: dict[str, Any]
+    ) -> Iterator[tuple[Any, Any]]:
         if group[0].prop.secondary is not None:
             yield from session.execute(statement, params)
         else:
@@ -201,27 +231,19 @@ class OrmRows:
         set_committed_value(parent, eager.prop.key, children)
 
 
-class PlainRows(OrmRows):
+class PlainRows(Rows):
     """Children as plain rows (see the module's docstring)."""
 
-    def statement(self, group: tuple[Eager, ...], sizes: tuple[int, ...]) -> Any:
+    def select(self, group: tuple[Eager, ...]) -> Any:
         """The columns of the children, then those of each joined relationship (outer joined:
-        a child may have none); many-to-many (alone in its group): the parent key first."""
-        cached = self.statements.get((group, sizes))
-        if cached is not None:
-            return cached
+        a child may have none)."""
         first = group[0]
         table = first.target.local_table
-        selected: list[Any] = []
+        selected = [*read_columns(first.target.class_)]
         joined_from: Any = table
         if first.prop.secondary is not None:
-            link = first.prop.secondary.c[first.keys[1]]
-            selected.append(link)
+            selected = [*_owner_columns(group), *selected]
             joined_from = first.prop.secondary.join(table, first.prop.secondaryjoin)
-            columns = [link]
-        else:
-            columns = [table.c[eager.keys[1]] for eager in group]
-        selected += read_columns(first.target.class_)
         for under in _joined(group):
             target = under.target.local_table.alias()
             ((local, remote),) = under.prop.local_remote_pairs
@@ -229,28 +251,28 @@ class PlainRows(OrmRows):
                 target, target.c[remote.name] == table.c[local.name]
             )
             selected += [target.c[column.name] for column in read_columns(under.target.class_)]
-        query = sa.select(*selected).select_from(joined_from).where(_owned(group, columns, sizes))
-        cached = self.statements[(group, sizes)] = query.order_by(*(first.prop.order_by or ()))
-        return cached
+        return sa.select(*selected).select_from(joined_from)
 
     def children(
         self, session: Session, group: tuple[Eager, ...], statement: Any, params: dict[str, Any]
     ) -> Iterator[tuple[Any, Any]]:
         first = group[0]
         start = 1 if first.prop.secondary is not None else 0
-        width = len(read_columns(first.target.class_))
-        joined = [(under, len(read_columns(under.target.class_))) for under in _joined(group)]
+        end = child_end = start + len(read_columns(first.target.class_))
+        joined = []
+        for under in _joined(group):
+            width = len(read_columns(under.target.class_))
+            joined.append((under, end, end + width, end + _key_position(under.target)))
+            end += width
         # One object per joined row, as the identity map would give.
         seen: dict[tuple[Any, Any], Any] = {}
         for values in session.connection().execute(statement, params).all():
-            child = _plain(first.target, values[start : start + width])
-            at = start + width
-            for under, size in joined:
-                part = values[at : at + size]
-                at += size
-                key = (under, part[0])
+            child = _plain(first.target, values[start:child_end])
+            for under, begin, stop, key_at in joined:
+                key = (under, values[key_at])
                 if key not in seen:
-                    seen[key] = None if part[0] is None else _plain(under.target, part)
+                    found = values[key_at] is not None
+                    seen[key] = _plain(under.target, values[begin:stop]) if found else None
                 child.__dict__[under.prop.key] = seen[key]
             yield (values[0] if start else None), child
 
@@ -284,7 +306,7 @@ def _by_key(eager: Eager, parents: Sequence[Any]) -> dict[Any, list[Any]]:
 
 
 def _fill(
-    session: Session, group: tuple[Eager, ...], parents: list[Sequence[Any]], rows: OrmRows
+    session: Session, group: tuple[Eager, ...], parents: list[Sequence[Any]], rows: Rows
 ) -> list[list[Any]]:
     """Set each relationship of the group on its parents; returns each one's children."""
     owners = [_by_key(eager, listed) for eager, listed in zip(group, parents, strict=True)]
@@ -312,9 +334,7 @@ def _unique(items: Iterable[Any]) -> list[Any]:
     return list({id(item): item for item in items if item is not None}.values())
 
 
-def load(
-    session: Session, parents: Sequence[Any], plan: Sequence[Eager], rows: OrmRows = ORM
-) -> None:
+def load(session: Session, parents: Sequence[Any], plan: Sequence[Eager], rows: Rows = ORM) -> None:
     """Load every relationship of `plan` for all `parents`, then what the plan puts under each;
     a relationship that is empty for every parent costs no statement below it.
 
