@@ -101,7 +101,9 @@ def _validators_query() -> Any:
 
 
 def read_validators(session: Session) -> ContentValidators:
-    row = session.exec(_validators_query(), params={"today": utcnow().date()}).first()
+    # Through the connection: a Core statement needs none of the ORM's result handling.
+    today = {"today": utcnow().date()}
+    row = session.connection().execute(_validators_query(), today).first()
     if row is None:
         return ContentValidators(0, datetime(2000, 1, 1, tzinfo=UTC), 0, None)
     return ContentValidators(*row)
