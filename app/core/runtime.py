@@ -1,9 +1,9 @@
 """How a serving process runs Python: its garbage collector and its thread pool.
 
-Measured with bench/http_throughput.py on the uncached routes (every request building its
-response from a few hundred ORM objects): freezing the start-up heap doubled their requests per
-second, and two threads instead of anyio's forty more than doubled them again under 32 concurrent
-connections.
+Measured with bench/http_throughput.py on the uncached routes, when every request built its
+response from a few hundred ORM objects: freezing the start-up heap doubled their requests per
+second, and two threads instead of anyio's forty raised them by half again under 32 concurrent
+connections (README, Performance).
 """
 
 import gc
@@ -11,8 +11,8 @@ from functools import cache
 
 import anyio.to_thread
 
-# Allocations between young collections (CPython's default is 700): a response built from ORM
-# rows allocates tens of thousands of objects, nearly all gone when it has been sent.
+# Allocations between young collections (CPython's default is 700): building a response
+# allocates thousands of objects, nearly all gone once it has been sent.
 YOUNG_COLLECTION_ALLOCATIONS = 10_000
 
 
