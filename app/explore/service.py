@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.evidence.loading import Eager, load
+from app.evidence.loading import PLAIN, Eager, load, plain_rows, read_columns
 from app.evidence.queries import is_public, with_caveats
 from app.explore.schemas import ExploreFilters
 from app.mechanisms import service as mechanism_service
@@ -74,13 +74,16 @@ def _rows(
     loading: list[Eager],
     slugs: set[str] | None,
 ) -> list[Any]:
-    """Rows passing the clauses, and among the search's matches when there was a search."""
+    """Plain rows passing the clauses, and among the search's matches when there was a
+    search."""
     if slugs is not None:
         if not slugs:
             return []
         clauses = [*clauses, col(model.slug).in_(sorted(slugs))]
-    rows = list(session.exec(select(model).where(*clauses).order_by(model.slug)))
-    load(session, rows, loading)
+    rows = plain_rows(
+        session, model, sa.select(*read_columns(model)).where(*clauses).order_by(model.slug)
+    )
+    load(session, rows, loading, PLAIN)
     return rows
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -23,7 +24,7 @@ from app.core.http_cache import read_validators
 from app.core.pagination import cursor_after
 from app.core.types import utcnow
 from app.core.urls import Urls, public_url
-from app.evidence.loading import Eager, load
+from app.evidence.loading import PLAIN, Eager, load, plain_rows, read_columns
 from app.evidence.queries import is_public
 from app.evidence.vocabulary import ItemKind
 from app.mechanisms import schemas as mechanism_schemas
@@ -108,18 +109,17 @@ def _batches(
     model = exported.model
     after: str | None = None
     while True:
-        query = select(model).where(is_public(model))
+        query = sa.select(*read_columns(model)).where(is_public(model))
         if after is not None:
             query = query.where(model.slug > after)
-        rows = list(session.exec(query.order_by(model.slug).limit(BATCH_SIZE)))
-        load(session, rows, exported.loading)
+        rows = plain_rows(session, model, query.order_by(model.slug).limit(BATCH_SIZE))
+        load(session, rows, exported.loading, PLAIN)
         yield [exported.detail_of(row, urls).model_dump(mode="json") for row in rows]
         if len(rows) < BATCH_SIZE:
             return
         after = rows[-1].slug
         # The batch is serialised; let its rows go before reading the next.
         del rows
-        session.expunge_all()
 
 
 def changes_url(session: Session) -> str:
