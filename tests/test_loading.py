@@ -4,7 +4,6 @@ relationships, in order."""
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -100,9 +99,7 @@ def test_plain_rows_carry_what_orm_instances_carry(
             session.exec(select(model).options(*loading.unread(model)).order_by(model.slug))
         )
         loading.load(session, instances, plan)
-        query = sa.select(*loading.read_columns(model)).order_by(model.slug)
-        rows = loading.plain_rows(session, model, query)
-        loading.load(session, rows, plan, loading.PLAIN)
+        rows = loading.read(session, model, loading.plain_select(model).order_by(model.slug), plan)
         shown, expected = _shown(rows), _shown(instances)
         assert len(shown) == len(expected) > 1
         assert [set(row) for row in shown] == [set(row) for row in expected]

@@ -11,11 +11,11 @@ collection's statement, and the one-to-many relationships of a plan that end in 
 in the same order (the quotes of an item, of its claims and of their caveats) are loaded by one
 statement, once every row that owns some is loaded.
 
-Public reads only read, so they take their rows plain (`PLAIN`): the statements select columns,
+Public reads only read, so they take their rows plain (`read`): the statements select columns,
 and each row becomes an object with the mapped attribute names and nothing else, relationships
 set as lists (or the object, for a many-to-one). The identity map, change tracking and
 instrumented collections of ORM instances cost most of an uncached response; writers, which
-change what they load, take ORM instances (`ORM`, the default).
+change what they load, take ORM instances (`load`).
 """
 
 from collections import defaultdict
@@ -47,7 +47,7 @@ def unread(model: Any) -> list[Any]:
 
 
 @cache
-def _read_columns(mapper: Mapper[Any]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+def __columns(mapper: Mapper[Any]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """The attribute names and columns a plain row has: every mapped column but those left
     `unread`."""
     left_out = _unread_keys(mapper.class_)
@@ -62,29 +62,39 @@ def _plain_class(mapper: Mapper[Any]) -> type:
 
 def _plain(mapper: Mapper[Any], values: Sequence[Any]) -> Any:
     row: Any = object.__new__(_plain_class(mapper))
-    row.__dict__.update(zip(_read_columns(mapper)[0], values, strict=True))
+    row.__dict__.update(zip(__columns(mapper)[0], values, strict=True))
     return row
 
 
-def plain_rows(
-    session: Session, model: Any, query: Any, params: dict[str, Any] | None = None
+def _columns(model: Any) -> tuple[Any, ...]:
+    return __columns(sa.inspect(model))[1]
+
+
+def plain_select(model: Any) -> Any:
+    """A select of what a plain row of the model holds, to narrow and hand to `read`."""
+    return sa.select(*_columns(model))
+
+
+def read(
+    session: Session,
+    model: Any,
+    query: Any,
+    plan: Sequence["Eager"],
+    params: dict[str, Any] | None = None,
 ) -> list[Any]:
-    """The rows of `query`, which selects `read_columns(model)`, as plain rows."""
+    """The rows of `query`, a narrowed `plain_select(model)`, as plain rows with `plan` loaded."""
     mapper = sa.inspect(model)
     found = session.connection().execute(query, params or {}).all()
-    return [_plain(mapper, values) for values in found]
-
-
-def read_columns(model: Any) -> tuple[Any, ...]:
-    """What to select for `plain_rows` of the model."""
-    return _read_columns(sa.inspect(model))[1]
+    rows = [_plain(mapper, values) for values in found]
+    load(session, rows, plan, PLAIN)
+    return rows
 
 
 @cache
 def _key_position(mapper: Mapper[Any]) -> int:
     """Where the primary key is among a plain row's columns."""
     ((key,),) = [prop.columns for prop in mapper.column_attrs if prop.columns[0].primary_key]
-    return _read_columns(mapper)[1].index(key)
+    return __columns(mapper)[1].index(key)
 
 
 class Eager:
@@ -239,7 +249,7 @@ class PlainRows(Rows):
         a child may have none)."""
         first = group[0]
         table = first.target.local_table
-        selected = [*read_columns(first.target.class_)]
+        selected = [*_columns(first.target.class_)]
         joined_from: Any = table
         if first.prop.secondary is not None:
             selected = [*_owner_columns(group), *selected]
@@ -250,7 +260,7 @@ class PlainRows(Rows):
             joined_from = joined_from.outerjoin(
                 target, target.c[remote.name] == table.c[local.name]
             )
-            selected += [target.c[column.name] for column in read_columns(under.target.class_)]
+            selected += [target.c[column.name] for column in _columns(under.target.class_)]
         return sa.select(*selected).select_from(joined_from)
 
     def children(
@@ -258,10 +268,10 @@ class PlainRows(Rows):
     ) -> Iterator[tuple[Any, Any]]:
         first = group[0]
         start = 1 if first.prop.secondary is not None else 0
-        end = child_end = start + len(read_columns(first.target.class_))
+        end = child_end = start + len(_columns(first.target.class_))
         joined = []
         for under in _joined(group):
-            width = len(read_columns(under.target.class_))
+            width = len(_columns(under.target.class_))
             joined.append((under, end, end + width, end + _key_position(under.target)))
             end += width
         # One object per joined row, as the identity map would give.

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import Gone, NotFound
 from app.core.types import utcnow
-from app.evidence.loading import PLAIN, Eager, load, plain_rows, read_columns
+from app.evidence.loading import Eager, plain_select, read
 from app.evidence.vocabulary import (
     CERTAINTY_RANK,
     PUBLIC_STATUSES,
@@ -92,32 +92,26 @@ def keyset_page(
 ) -> list[Any]:
     """Up to `limit + 1` plain rows (see app/evidence/loading.py) after the slug `after`, in
     slug order, so the caller sees if more follow."""
-    query = sa.select(*read_columns(model)).where(*clauses)
+    query = plain_select(model).where(*clauses)
     if after is not None:
         query = query.where(model.slug > after)
-    rows = plain_rows(session, model, query.order_by(model.slug).limit(limit + 1))
-    load(session, rows, loading, PLAIN)
-    return rows
+    return read(session, model, query.order_by(model.slug).limit(limit + 1), loading)
 
 
 @cache
 def _published_by_slug(model: Any) -> Any:
     """Built once per model, so that its cache key is too."""
-    return sa.select(*read_columns(model)).where(
-        model.slug == sa.bindparam("slug"), is_public(model)
-    )
+    return plain_select(model).where(model.slug == sa.bindparam("slug"), is_public(model))
 
 
 def published_by_slug(
     session: Session, model: Any, slug: str, loading: Sequence[Eager], noun: str
 ) -> Any:
     """The published item as a plain row (see app/evidence/loading.py), with its plan loaded."""
-    found = plain_rows(session, model, _published_by_slug(model), {"slug": slug})
-    item = found[0] if found else None
-    if item is None:
+    found = read(session, model, _published_by_slug(model), loading, {"slug": slug})
+    if not found:
         withdrawn = select(model.id).where(model.slug == slug, model.status == Status.withdrawn)
         if session.exec(withdrawn).first() is not None:
             raise Gone(f"The {noun} '{slug}' was withdrawn; the change feed records when.")
         raise NotFound(f"No published {noun} has the slug '{slug}'.")
-    load(session, [item], loading, PLAIN)
-    return item
+    return found[0]

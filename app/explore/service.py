@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.evidence.loading import PLAIN, Eager, load, plain_rows, read_columns
+from app.evidence.loading import Eager, plain_select, read
 from app.evidence.queries import is_public, with_caveats
 from app.explore.schemas import ExploreFilters
 from app.mechanisms import service as mechanism_service
@@ -80,11 +80,7 @@ def _rows(
         if not slugs:
             return []
         clauses = [*clauses, col(model.slug).in_(sorted(slugs))]
-    rows = plain_rows(
-        session, model, sa.select(*read_columns(model)).where(*clauses).order_by(model.slug)
-    )
-    load(session, rows, loading, PLAIN)
-    return rows
+    return read(session, model, plain_select(model).where(*clauses).order_by(model.slug), loading)
 
 
 def _links(

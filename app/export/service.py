@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -24,7 +23,7 @@ from app.core.http_cache import read_validators
 from app.core.pagination import cursor_after
 from app.core.types import utcnow
 from app.core.urls import Urls, public_url
-from app.evidence.loading import PLAIN, Eager, load, plain_rows, read_columns
+from app.evidence.loading import Eager, plain_select, read
 from app.evidence.queries import is_public
 from app.evidence.vocabulary import ItemKind
 from app.mechanisms import schemas as mechanism_schemas
@@ -109,11 +108,10 @@ def _batches(
     model = exported.model
     after: str | None = None
     while True:
-        query = sa.select(*read_columns(model)).where(is_public(model))
+        query = plain_select(model).where(is_public(model))
         if after is not None:
             query = query.where(model.slug > after)
-        rows = plain_rows(session, model, query.order_by(model.slug).limit(BATCH_SIZE))
-        load(session, rows, exported.loading, PLAIN)
+        rows = read(session, model, query.order_by(model.slug).limit(BATCH_SIZE), exported.loading)
         yield [exported.detail_of(row, urls).model_dump(mode="json") for row in rows]
         if len(rows) < BATCH_SIZE:
             return
