@@ -146,7 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response_class=HTMLResponse,
         include_in_schema=False,
     )
-    def get_problem_type(code: Annotated[str, Path(max_length=40)]) -> str:
+    async def get_problem_type(code: Annotated[str, Path(max_length=40)]) -> str:
         if code not in PROBLEM_DESCRIPTIONS:
             raise NotFound(f"There is no problem type '{code}'.")
         return f"<!doctype html><title>{code}</title><h1>{code}</h1><p>{PROBLEM_DESCRIPTIONS[code]}"

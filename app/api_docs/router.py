@@ -10,13 +10,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.core.html import render, templates_for
+from app.core.runtime import ThreadedRoute
 from app.core.security_headers import DOCS_POLICY
 
 VENDOR_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 VENDOR_PATH = "/assets/docs-vendor"
 ASSETS = Path(__file__).parent / "static"
 templates = templates_for(Path(__file__).parent)
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=ThreadedRoute, include_in_schema=False)
 REDOC_BUNDLE_PATH = "/assets/api-docs/redoc.standalone.js"
 # ReDoc 2 credits itself in its sidebar with a logo fetched from its vendor's CDN, with no option
 # to turn it off. Served with an empty image instead, the credit stays as text and the page asks

@@ -28,6 +28,7 @@ from app.core.errors import AppError, Gone, NotFound, ProblemType
 from app.core.html import HTML, render, templates_for
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
+from app.core.runtime import ThreadedRoute
 from app.core.security_headers import EMBEDDABLE_PAGE_POLICY
 from app.core.urls import Urls, UrlsDep, public_url
 from app.evidence.schemas import SLUG_PATTERN
@@ -42,7 +43,7 @@ from app.studies import service as study_service
 
 ASSETS = FilePath(__file__).parent / "static"
 templates = templates_for(FilePath(__file__).parent)
-router = APIRouter(tags=["cards"])
+router = APIRouter(route_class=ThreadedRoute, tags=["cards"])
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from app.core.db import ReadSession
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
 from app.core.pagination import Page, PageParamsDep
+from app.core.runtime import ThreadedRoute
 from app.core.urls import UrlsDep
 
-router = APIRouter(prefix="/changes", tags=["changes"])
+router = APIRouter(route_class=ThreadedRoute, prefix="/changes", tags=["changes"])
 
 
 class ChangePage(Page[schemas.ChangeEvent], Attributed):

@@ -14,6 +14,7 @@ from app.core.db import ReadSession
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, Representation, RepresentationDep
 from app.core.negotiation import JSON, JSON_LD, AcceptHeader, choose
 from app.core.pagination import Page, PageParamsDep
+from app.core.runtime import ThreadedRoute
 from app.core.sparse_fields import FieldSelection, only, selection, sparse_page
 from app.core.urls import Urls, UrlsDep
 from app.evidence.schemas import SLUG_PATTERN
@@ -85,7 +86,7 @@ def content_router(
     OpenAPI document. `linked_data_of`, given a detail, returns its schema.org JSON-LD, served
     to clients whose Accept header prefers `application/ld+json`."""
     detail_types = [JSON, JSON_LD] if linked_data_of else [JSON]
-    router = APIRouter(prefix=f"/{plural}", tags=[plural])
+    router = APIRouter(route_class=ThreadedRoute, prefix=f"/{plural}", tags=[plural])
     page_model = type(
         f"{summary.__name__}Page",
         (Page[summary], Attributed),  # type: ignore[valid-type]

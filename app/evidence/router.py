@@ -8,9 +8,10 @@ from app.attribution.schemas import Attributed
 from app.attribution.service import attribution
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
+from app.core.runtime import ThreadedRoute
 from app.evidence import vocabulary as v
 
-router = APIRouter(tags=["vocabulary"])
+router = APIRouter(route_class=ThreadedRoute, tags=["vocabulary"])
 
 
 class TermOut(BaseModel):

@@ -12,6 +12,7 @@ from app.core.db import ReadSession
 from app.core.html import HTML, render, templates_for
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import AcceptHeader, choose
+from app.core.runtime import ThreadedRoute
 from app.core.security_headers import PAGE_POLICY
 from app.core.urls import UrlsDep, public_url
 from app.evidence.vocabulary import DEFAULT_LANGUAGE
@@ -23,7 +24,7 @@ from app.explore.views import explorer_page
 ASSETS = Path(__file__).parent / "static"
 templates = templates_for(Path(__file__).parent)
 templates.env.filters["n"] = number
-router = APIRouter(tags=["explore"])
+router = APIRouter(route_class=ThreadedRoute, tags=["explore"])
 
 
 @router.get(

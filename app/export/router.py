@@ -6,12 +6,13 @@ from fastapi.responses import StreamingResponse
 from app.core.db import ReadSession
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, Representation
 from app.core.negotiation import AcceptHeader, choose
+from app.core.runtime import ThreadedRoute
 from app.core.urls import UrlsDep
 from app.export import service
 from app.export.schemas import Export
 from app.export.service import FORMATS, JSON, NDJSON
 
-router = APIRouter(prefix="/export", tags=["export"])
+router = APIRouter(route_class=ThreadedRoute, prefix="/export", tags=["export"])
 
 NDJSON_SCHEMA = {
     "type": "string",

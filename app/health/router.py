@@ -4,9 +4,10 @@ from fastapi import APIRouter, Response
 
 from app.core.db import ReadSession
 from app.core.errors import ServiceUnavailable
+from app.core.runtime import ThreadedRoute
 from app.health.service import Readiness, database_status
 
-router = APIRouter(tags=["service"], include_in_schema=False)
+router = APIRouter(route_class=ThreadedRoute, tags=["service"], include_in_schema=False)
 
 
 # Async, so that it answers from the event loop even when every worker thread is stuck on the

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, Security
-from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.core.db import ReadSession
 from app.core.errors import Forbidden, Unauthorized
+from app.core.runtime import ThreadedRoute
 from app.keys import service
 from app.keys.scopes import SCOPE_DESCRIPTIONS, Scope
 from app.models import ApiKey
@@ -54,16 +54,21 @@ def editor_of(row: ApiKey) -> Editor:
 
 
 def current_editor(request: Request, credentials: Credentials, session: ReadSession) -> Editor:
-    """The editor whose API key authenticates this request, or a 401 problem."""
+    """The editor whose API key authenticates this request, or a 401 problem. The session's
+    connection goes back to the pool before the request waits for a thread again, for the
+    operation itself (`ThreadedRoute` says why)."""
     if credentials is None:
         # A header that is there but is not `Bearer <something>` is a bad key, not a missing one.
         raise Unauthorized(INVALID_KEY if "authorization" in request.headers else MISSING_KEY)
-    row = service.authenticate(session, credentials.credentials)
-    if row is None:
-        raise Unauthorized(INVALID_KEY)
-    if service.use_due(row):
-        _record_use(session, row)
-    return editor_of(row)
+    try:
+        row = service.authenticate(session, credentials.credentials)
+        if row is None:
+            raise Unauthorized(INVALID_KEY)
+        if service.use_due(row):
+            _record_use(session, row)
+        return editor_of(row)
+    finally:
+        session.close()
 
 
 def _record_use(session: Session, row: ApiKey) -> None:
@@ -97,7 +102,7 @@ def requires(scope: Scope) -> Any:
     return Depends(check)
 
 
-class NoStoreRoute(APIRoute):
+class NoStoreRoute(ThreadedRoute):
     """Every response of an editor route is `Cache-Control: no-store`, including those a route
     builds itself (errors are problems, which always are)."""
 

@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter, Response
 
+from app.core.runtime import ThreadedRoute
 from app.observability.metrics import CONTENT_TYPE, exposition
 
-router = APIRouter(tags=["service"])
+router = APIRouter(route_class=ThreadedRoute, tags=["service"])
 
 
 @router.get("/metrics", include_in_schema=False)

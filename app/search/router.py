@@ -7,6 +7,7 @@ from app.core.content_router import RESPONSE_HEADERS, declare_language
 from app.core.db import ReadSession
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
+from app.core.runtime import ThreadedRoute
 from app.core.urls import UrlsDep
 from app.search import service
 from app.search.schemas import SearchKind, SearchResult, SearchResults
@@ -21,7 +22,7 @@ QUERY_PATTERN = (
     rf"^[{_SPACE}]*[^{_SPACE}](?:[\s\S]{{0,{MAX_QUERY_LENGTH - 2}}}[^{_SPACE}])?[{_SPACE}]*$"
 )
 
-router = APIRouter(prefix="/search", tags=["search"])
+router = APIRouter(route_class=ThreadedRoute, prefix="/search", tags=["search"])
 
 
 @router.get(

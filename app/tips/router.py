@@ -8,6 +8,7 @@ from app.core.db import ReadSession
 from app.core.http_cache import NOT_MODIFIED, RepresentationDep
 from app.core.negotiation import JSON, AcceptHeader, choose
 from app.core.pagination import PageParamsDep
+from app.core.runtime import ThreadedRoute
 from app.core.sparse_fields import FieldSelection, selection, sparse_page
 from app.core.types import utcnow
 from app.core.urls import UrlsDep
@@ -22,7 +23,7 @@ from app.tips.schemas import (
     tip_of,
 )
 
-router = APIRouter(prefix="/tips", tags=["tips"])
+router = APIRouter(route_class=ThreadedRoute, prefix="/tips", tags=["tips"])
 
 
 @router.get(

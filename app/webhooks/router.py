@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from app.core.config import get_settings
 from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageParamsDep
+from app.core.runtime import ThreadedRoute
 from app.core.urls import public_url
 from app.keys.auth import Editor, editor_router, requires
 from app.keys.scopes import Scope
@@ -210,7 +211,7 @@ def list_webhook_deliveries(
 
 
 # The events, as OpenAPI 3.1 `webhooks`: requests this API makes to a registered endpoint.
-events = APIRouter()
+events = APIRouter(route_class=ThreadedRoute)
 SIGNATURE_HEADERS = {
     "webhook_id": "The event's id, the same on every retry of it: use it to drop duplicates.",
     "webhook_timestamp": "When this attempt was sent, in seconds since the Unix epoch: refuse"
