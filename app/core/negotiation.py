@@ -1,5 +1,6 @@
 """Content negotiation: the representation a client's Accept header asks for, or 406."""
 
+from functools import lru_cache
 from typing import Annotated
 
 import mimeparse
@@ -28,6 +29,12 @@ AcceptHeader = Annotated[str, Depends(_accept)]
 
 def choose(accept: str, offered: list[str]) -> str:
     """The offered media type the Accept header ranks highest; the first on ties."""
+    return _best_offer(accept, tuple(offered))
+
+
+# Clients send few distinct Accept headers, and parsing one costs as much as a small query.
+@lru_cache(maxsize=1024)
+def _best_offer(accept: str, offered: tuple[str, ...]) -> str:
     if not accept.strip():
         return offered[0]
     try:
