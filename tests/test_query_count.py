@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.core.config import get_settings
 from app.seeding.loader import load_seed
 from tests.conftest import (
     SEED_DIR,
@@ -48,8 +49,12 @@ class StatementCounter:
         self.count += 1
 
 
-@pytest.fixture(scope="module")
-def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Any]]:
+@pytest.fixture(scope="module", params=["kept", "built"])
+def crowded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[TestClient, Any]]:
+    """`kept`: item representations kept across requests (app/core/item_cache.py), as served;
+    `built`: none kept, so that every response is built from its statements."""
     directory = tmp_path_factory.mktemp("crowded")
     shutil.copytree(SEED_DIR / "content", directory / "content")
     (directory / "sources").symlink_to((SEED_DIR / "sources").resolve())
@@ -61,7 +66,9 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClie
         load_seed(session, directory)
         session.commit()
     counter = StatementCounter(engine)
-    with serving(engine) as client:
+    with pytest.MonkeyPatch.context() as patch, serving(engine) as client:
+        if request.param == "built":
+            patch.setattr(get_settings(), "item_cache_items", 0)
         yield client, counter
     engine.dispose()
     drop_scratch(url)

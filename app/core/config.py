@@ -68,6 +68,13 @@ class Settings(BaseSettings):
         description="Memory per worker for whole public responses kept per content version;"
         " 0 turns the response cache off.",
     )
+    item_cache_items: int = Field(
+        default=5000,
+        ge=0,
+        description="Item representations (summaries, details) kept per worker across content"
+        " versions, so that a response after an edit rebuilds only what the edit changed;"
+        " 0 turns keeping them off.",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis that all workers share rate-limit budgets through; in-process budgets"

@@ -1,6 +1,6 @@
 """The two read operations every content kind offers: a filtered, paginated list and a detail."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -12,11 +12,13 @@ from app.attribution.schemas import Attributed
 from app.attribution.service import attribution
 from app.core.db import ReadSession
 from app.core.http_cache import CACHE_HEADERS, NOT_MODIFIED, Representation, RepresentationDep
+from app.core.item_cache import views_of
 from app.core.negotiation import JSON, JSON_LD, AcceptHeader, choose
 from app.core.pagination import Page, PageParamsDep
 from app.core.runtime import ThreadedRoute
 from app.core.sparse_fields import FieldSelection, only, selection, sparse_page
 from app.core.urls import Urls, UrlsDep
+from app.evidence.loading import Eager
 from app.evidence.schemas import SLUG_PATTERN
 from app.evidence.vocabulary import DEFAULT_LANGUAGE
 
@@ -54,9 +56,11 @@ def answer(
     fields: FieldSelection,
     representation: Representation,
     cut: Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]] = only,
+    keys: list[str] | None = None,
 ) -> Response:
     """The body as JSON, cut down to `fields` where given, with its language and cache headers
-    (surrogate keys from the whole body: a sparse item still shows its item)."""
+    (surrogate keys of the whole body, found from it unless given as `keys`: a sparse item still
+    shows its item)."""
     if fields is None:
         # The bytes FastAPI would send through the response model, less its validating the
         # body (already an instance of that model) once more.
@@ -64,7 +68,7 @@ def answer(
     else:
         response = JSONResponse(cut(body.model_dump(mode="json"), fields))
     declare_language(response, rows)
-    representation.send(response, body)
+    representation.send(response, body, keys)
     return response
 
 
@@ -76,15 +80,20 @@ def content_router(
     filters: type[BaseModel],
     summary: type[BaseModel],
     detail: type[BaseModel],
-    list_rows: Callable[[Session, Any, str | None, int], list[Any]],
-    get_row: Callable[[Session, str], Any],
+    list_rows: Callable[[Session, Any, str | None, int, Sequence[Eager]], list[Any]],
+    get_row: Callable[[Session, str, Sequence[Eager]], Any],
+    summary_plan: Sequence[Eager],
+    detail_plan: Sequence[Eager],
     summary_of: Callable[[Any, Urls], BaseModel],
     detail_of: Callable[[Any, Urls], BaseModel],
     linked_data_of: Callable[[Any], dict[str, Any]] | None = None,
 ) -> APIRouter:
     """`example_slug`, a slug of the seeded content, is the path parameter's example in the
-    OpenAPI document. `linked_data_of`, given a detail, returns its schema.org JSON-LD, served
-    to clients whose Accept header prefers `application/ld+json`."""
+    OpenAPI document. `list_rows` and `get_row` read plain rows with the plan they are given
+    loaded; `summary_plan` and `detail_plan` are what `summary_of` and `detail_of` need, loaded
+    only for the rows whose representation is not kept (app/core/item_cache.py).
+    `linked_data_of`, given a detail, returns its schema.org JSON-LD, served to clients whose
+    Accept header prefers `application/ld+json`."""
     detail_types = [JSON, JSON_LD] if linked_data_of else [JSON]
     router = APIRouter(route_class=ThreadedRoute, prefix=f"/{plural}", tags=[plural])
     page_model = type(
@@ -103,11 +112,20 @@ def content_router(
         fields: Annotated[FieldSelection, Depends(selection(summary))],
     ) -> Any:
         representation.check(choose(accept, [JSON]))
-        rows = list_rows(session, query, page.after, page.limit)
-        body = page_model(
-            **page.page(rows, lambda row: summary_of(row, urls)), attribution=attribution()
+        rows = list_rows(session, query, page.after, page.limit, ())
+        shown = rows[: page.limit]
+        summaries = views_of(
+            session,
+            representation.version,
+            singular,
+            "summary",
+            shown,
+            summary_plan,
+            lambda row: summary_of(row, urls),
         )
-        return answer(body, rows, fields, representation, sparse_page)
+        kept = dict(zip(map(id, shown), summaries.views, strict=True))
+        body = page_model(**page.page(rows, lambda row: kept[id(row)]), attribution=attribution())
+        return answer(body, shown, fields, representation, sparse_page, summaries.keys)
 
     def get_item(
         session: ReadSession,
@@ -127,14 +145,23 @@ def content_router(
     ) -> Any:
         media_type = choose(accept, detail_types)
         representation.check(media_type)
-        row = get_row(session, slug)
-        detail = detail_of(row, urls)
+        row = get_row(session, slug, ())
+        views = views_of(
+            session,
+            representation.version,
+            singular,
+            "detail",
+            [row],
+            detail_plan,
+            lambda row: detail_of(row, urls),
+        )
+        (detail,) = views.views
         if media_type == JSON_LD and linked_data_of is not None:
             linked = JSONResponse(linked_data_of(detail), media_type=JSON_LD)
             declare_language(linked, [row])
-            representation.send(linked, detail)
+            representation.send(linked, detail, views.keys)
             return linked
-        return answer(detail, [row], fields, representation)
+        return answer(detail, [row], fields, representation, keys=views.keys)
 
     router.add_api_route(
         "",

@@ -9,6 +9,7 @@ ETag and Last-Modified too.
 
 import hashlib
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -82,8 +83,15 @@ class ContentValidators:
 
 
 @cache
-def _validators_query() -> Any:
+def _version_query() -> Any:
     """Built once, so that its cache key is too: every read runs it."""
+    return select(ContentState.version).where(ContentState.id == STATE_ROW)
+
+
+@cache
+def _validators_query() -> Any:
+    """The version with the overdue items' count and latest due date, in one statement so that
+    all three are of the same snapshot."""
     today = sa.bindparam("today", type_=sa.Date())
     due = sa.union_all(
         *(
@@ -100,13 +108,29 @@ def _validators_query() -> Any:
     )
 
 
+# Per database, the validators last read in full and the day they were read for. Only a write
+# or a new day changes the overdue items, so a read of the same version on the same day needs
+# only the version.
+_known: "weakref.WeakKeyDictionary[Any, tuple[date, ContentValidators]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def read_validators(session: Session) -> ContentValidators:
     # Through the connection: a Core statement needs none of the ORM's result handling.
-    today = {"today": utcnow().date()}
-    row = session.connection().execute(_validators_query(), today).first()
+    connection = session.connection()
+    today = utcnow().date()
+    known = _known.get(connection.engine)
+    if known is not None and known[0] == today:
+        version = connection.execute(_version_query()).scalar()
+        if version == known[1].version:
+            return known[1]
+    row = connection.execute(_validators_query(), {"today": today}).first()
     if row is None:
         return ContentValidators(0, datetime(2000, 1, 1, tzinfo=UTC), 0, None)
-    return ContentValidators(*row)
+    validators = ContentValidators(*row)
+    _known[connection.engine] = (today, validators)
+    return validators
 
 
 def _tags(header: str) -> dict[str, str]:
@@ -176,6 +200,8 @@ class Representation:
         self.request = request
         self.session = session
         self.headers: dict[str, str] = {}
+        # The content version `check` read, which the response shows.
+        self.version = 0
 
     def check(self, media_type: str, varies_with: str = "") -> None:
         """Raise NotModified when the client's copy is current; remember the headers to send.
@@ -184,6 +210,7 @@ class Representation:
         nothing else may change it."""
         day = utc_day()
         validators = read_validators(self.session)
+        self.version = validators.version
         query = "&".join(sorted(f"{k}={v}" for k, v in self.request.query_params.multi_items()))
         seed = f"{self.request.url.path}?{query}|{media_type}|{validators.version}|{varies_with}"
         seed += f"|{validators.overdue}|{validators.latest_due}|{get_settings().served_settings()}"
@@ -206,9 +233,10 @@ class Representation:
         if tag is not None:
             raise NotModified({**self.headers, "ETag": tag})
 
-    def send(self, response: Response, body: Any) -> None:
+    def send(self, response: Response, body: Any, keys: list[str] | None = None) -> None:
+        """`keys`, when given, are the surrogate keys of `body`, found before."""
         response.headers.update(self.headers)
-        keys = surrogate_keys(body)
+        keys = surrogate_keys(body) if keys is None else keys
         if keys:
             response.headers["Surrogate-Key"] = " ".join(keys)
 

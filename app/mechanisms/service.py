@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -56,11 +58,15 @@ DETAIL_LOADING = [
 
 
 def list_mechanisms(
-    session: Session, filters: MechanismFilters, after: str | None, limit: int
+    session: Session,
+    filters: MechanismFilters,
+    after: str | None,
+    limit: int,
+    plan: Sequence[Eager] = SUMMARY_LOADING,
 ) -> list[Mechanism]:
     clauses = filter_clauses(filters)
-    return keyset_page(session, Mechanism, clauses, SUMMARY_LOADING, after, limit)
+    return keyset_page(session, Mechanism, clauses, plan, after, limit)
 
 
-def get_mechanism(session: Session, slug: str) -> Mechanism:
-    return published_by_slug(session, Mechanism, slug, DETAIL_LOADING, "mechanism")
+def get_mechanism(session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING) -> Mechanism:
+    return published_by_slug(session, Mechanism, slug, plan, "mechanism")

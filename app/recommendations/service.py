@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -79,11 +81,17 @@ DETAIL_LOADING = [
 
 
 def list_recommendations(
-    session: Session, filters: RecommendationFilters, after: str | None, limit: int
+    session: Session,
+    filters: RecommendationFilters,
+    after: str | None,
+    limit: int,
+    plan: Sequence[Eager] = SUMMARY_LOADING,
 ) -> list[Recommendation]:
     clauses = filter_clauses(filters)
-    return keyset_page(session, Recommendation, clauses, SUMMARY_LOADING, after, limit)
+    return keyset_page(session, Recommendation, clauses, plan, after, limit)
 
 
-def get_recommendation(session: Session, slug: str) -> Recommendation:
-    return published_by_slug(session, Recommendation, slug, DETAIL_LOADING, "recommendation")
+def get_recommendation(
+    session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING
+) -> Recommendation:
+    return published_by_slug(session, Recommendation, slug, plan, "recommendation")

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -31,11 +33,17 @@ DETAIL_LOADING = [
 
 
 def list_sources(
-    session: Session, filters: SourceFilters, after: str | None, limit: int
+    session: Session,
+    filters: SourceFilters,
+    after: str | None,
+    limit: int,
+    plan: Sequence[Eager] = SUMMARY_LOADING,
 ) -> list[SourceDocument]:
     clauses = filter_clauses(filters)
-    return keyset_page(session, SourceDocument, clauses, SUMMARY_LOADING, after, limit)
+    return keyset_page(session, SourceDocument, clauses, plan, after, limit)
 
 
-def get_source(session: Session, slug: str) -> SourceDocument:
-    return published_by_slug(session, SourceDocument, slug, DETAIL_LOADING, "source document")
+def get_source(
+    session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING
+) -> SourceDocument:
+    return published_by_slug(session, SourceDocument, slug, plan, "source document")

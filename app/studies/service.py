@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -67,10 +69,14 @@ DETAIL_LOADING = [
 
 
 def list_studies(
-    session: Session, filters: StudyFilters, after: str | None, limit: int
+    session: Session,
+    filters: StudyFilters,
+    after: str | None,
+    limit: int,
+    plan: Sequence[Eager] = SUMMARY_LOADING,
 ) -> list[Study]:
-    return keyset_page(session, Study, filter_clauses(filters), SUMMARY_LOADING, after, limit)
+    return keyset_page(session, Study, filter_clauses(filters), plan, after, limit)
 
 
-def get_study(session: Session, slug: str) -> Study:
-    return published_by_slug(session, Study, slug, DETAIL_LOADING, "study")
+def get_study(session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING) -> Study:
+    return published_by_slug(session, Study, slug, plan, "study")

@@ -1,0 +1,199 @@
+"""Each published item's representations (its summary, its detail), kept across content versions,
+so that the first response after an edit builds again only what the edit could have changed:
+an edit moves the content version on, which empties the response cache, but not this one.
+
+An entry is one view of one item row at the row's own version, for one UTC day and the served
+settings (base URL, licence, ...). It is used while the row's version is the same and no logged
+change could have altered it. The change log is read up to each new content version by the first
+request that sees it:
+- a change to an item drops that item's entries and every entry of the other kinds: each kind
+  shows the items of the other kinds it links to (never of its own), and a newly published item
+  may now show in any of them;
+- a new version with no logged change, or a version or log that went back (a restored database),
+  drops everything.
+A request uses entries only when the store has read the log up to the version it reads; what it
+builds while another request moves the store on is not kept.
+"""
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.core.config import get_settings
+from app.core.content_version import utc_day
+from app.core.http_cache import surrogate_keys
+from app.evidence.loading import PLAIN, Eager, load
+from app.models import ContentChange
+
+# (kind, view, row id, UTC day, served settings)
+_Key = tuple[str, str, int, int, str]
+_stores: "weakref.WeakKeyDictionary[Engine, ItemCache]" = weakref.WeakKeyDictionary()
+_stores_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _View:
+    view: BaseModel
+    # Its surrogate keys, found once: walking a view costs as much as dumping it.
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    slug: str
+    row_version: int
+    view: _View
+
+
+@dataclass(frozen=True)
+class Views:
+    """The views of some rows, in their order, and the surrogate keys of all they show."""
+
+    views: list[BaseModel]
+    keys: list[str]
+
+
+@cache
+def _changes_since() -> Any:
+    """Built once, so that its cache key is too."""
+    change = ContentChange.__table__.c  # type: ignore[attr-defined]
+    return (
+        sa.select(change.id, change.kind, change.slug)
+        .where(change.id > sa.bindparam("after"))
+        .order_by(change.id)
+    )
+
+
+@cache
+def _last_change() -> Any:
+    return sa.select(sa.func.max(ContentChange.__table__.c.id))  # type: ignore[attr-defined]
+
+
+class ItemCache:
+    """The kept representations of the items in one database."""
+
+    def __init__(self, max_items: int) -> None:
+        self.max_items = max_items
+        self._entries: OrderedDict[_Key, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        # The content version and change the log has been read to; moved on by every read of it.
+        self._version: int | None = None
+        self._last_change = 0
+        self._epoch = 0
+
+    def sync(self, session: Session, version: int) -> int | None:
+        """Read the log up to `version`, the content version the request read. Returns the
+        epoch to use entries at, or None when the store is at another version."""
+        with self._lock:
+            if version == self._version:
+                return self._epoch
+            older = self._version is not None and version < self._version
+            if older and self._reads_older_version(session):
+                return None
+            self._catch_up(session, version)
+            return self._epoch
+
+    def _reads_older_version(self, session: Session) -> bool:
+        """A request read an older version than the store's: it began before the latest write
+        committed (so it may not use entries), unless the database went back."""
+        last = session.connection().execute(_last_change()).scalar() or 0
+        return last >= self._last_change
+
+    def _catch_up(self, session: Session, version: int) -> None:
+        connection = session.connection()
+        if self._version is None:
+            self._last_change = connection.execute(_last_change()).scalar() or 0
+            self._entries.clear()
+        else:
+            changes = connection.execute(_changes_since(), {"after": self._last_change}).all()
+            if changes and version > self._version:
+                self._drop(changes)
+                self._last_change = changes[-1].id
+            else:
+                self._entries.clear()
+                self._last_change = connection.execute(_last_change()).scalar() or 0
+        self._version = version
+        self._epoch += 1
+
+    def _drop(self, changes: Sequence[Any]) -> None:
+        changed = {(str(change.kind), change.slug) for change in changes}
+        kinds = {kind for kind, _ in changed}
+        for key, entry in list(self._entries.items()):
+            kind = key[0]
+            if (kind, entry.slug) in changed or kinds - {kind}:
+                del self._entries[key]
+
+    def get(self, key: _Key, row_version: int) -> _View | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry.row_version != row_version:
+                return None
+            self._entries.move_to_end(key)
+            return entry.view
+
+    def put(self, epoch: int, key: _Key, slug: str, row_version: int, view: _View) -> None:
+        with self._lock:
+            if epoch != self._epoch:
+                return
+            self._entries[key] = _Entry(slug, row_version, view)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_items:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def item_cache_of(session: Session) -> ItemCache | None:
+    """The store of the database the session reads, or None when keeping is turned off."""
+    max_items = get_settings().item_cache_items
+    engine = session.get_bind()
+    if not max_items or not isinstance(engine, Engine):
+        return None
+    with _stores_lock:
+        store = _stores.get(engine)
+        if store is None:
+            store = _stores[engine] = ItemCache(max_items)
+        return store
+
+
+def views_of(
+    session: Session,
+    version: int,
+    kind: str,
+    view: str,
+    rows: list[Any],
+    plan: Sequence[Eager],
+    build: Callable[[Any], BaseModel],
+) -> Views:
+    """`build(row)` of each plain row, at content version `version`: kept ones where current,
+    the rest with `plan` loaded for them first, then kept."""
+    store = item_cache_of(session)
+    epoch = store.sync(session, version) if store is not None else None
+    settings = get_settings().served_settings()
+    day = utc_day()
+    found: dict[int, _View] = {}
+    if store is not None and epoch is not None:
+        for row in rows:
+            kept = store.get((kind, view, row.id, day, settings), row.version)
+            if kept is not None:
+                found[row.id] = kept
+    missing = [row for row in rows if row.id not in found]
+    load(session, missing, plan, PLAIN)
+    for row in missing:
+        built = build(row)
+        found[row.id] = made = _View(built, tuple(surrogate_keys(built)))
+        if store is not None and epoch is not None:
+            store.put(epoch, (kind, view, row.id, day, settings), row.slug, row.version, made)
+    shown = [found[row.id] for row in rows]
+    keys = dict.fromkeys(key for made in shown for key in made.keys)
+    return Views([made.view for made in shown], list(keys))
