@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.evidence import loading
+from app.evidence.queries import keyset_page
 from app.mechanisms import service as mechanism_service
 from app.mechanisms.schemas import MechanismFilters
 from app.models import Mechanism, Recommendation, SourceDocument, Study
@@ -36,7 +37,14 @@ def _everything(engine: Engine) -> Any:
         recommendations = recommendation_service.list_recommendations(
             session, RecommendationFilters(), None, 100
         )
-        mechanisms = mechanism_service.list_mechanisms(session, MechanismFilters(), None, 100)
+        mechanisms = keyset_page(
+            session,
+            Mechanism,
+            mechanism_service.filter_clauses(MechanismFilters()),
+            mechanism_service.SUMMARY_LOADING,
+            None,
+            100,
+        )
         recommendation = recommendation_service.get_recommendation(session, "breastfeed")
         details = [
             recommendation,

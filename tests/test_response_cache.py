@@ -62,10 +62,13 @@ def tip_of(base_url: str, path: str = DETAIL, **headers: str) -> str:
 
 
 def write_unversioned(engine: Engine, tip: str) -> None:
-    """Change a row behind the write path's back: no new content version."""
+    """Change a row behind the write path's back: no new content version. The row's own version
+    moves on, so that its kept representation (app/core/item_cache.py) is not what answers."""
     with engine.begin() as connection:
         connection.execute(
-            sa.update(Recommendation).where(col(Recommendation.slug) == SLUG).values(tip=tip)
+            sa.update(Recommendation)
+            .where(col(Recommendation.slug) == SLUG)
+            .values(tip=tip, version=Recommendation.version + 1)
         )
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -19,6 +20,7 @@ from app.core.runtime import ThreadedRoute
 from app.core.sparse_fields import FieldSelection, only, selection, sparse_page
 from app.core.urls import Urls, UrlsDep
 from app.evidence.loading import Eager
+from app.evidence.queries import keyset_keys
 from app.evidence.schemas import SLUG_PATTERN
 from app.evidence.vocabulary import DEFAULT_LANGUAGE
 
@@ -80,7 +82,8 @@ def content_router(
     filters: type[BaseModel],
     summary: type[BaseModel],
     detail: type[BaseModel],
-    list_rows: Callable[[Session, Any, str | None, int, Sequence[Eager]], list[Any]],
+    model: Any,
+    filter_clauses: Callable[[Any], list[sa.ColumnElement[bool]]],
     get_row: Callable[[Session, str, Sequence[Eager]], Any],
     summary_plan: Sequence[Eager],
     detail_plan: Sequence[Eager],
@@ -89,9 +92,10 @@ def content_router(
     linked_data_of: Callable[[Any], dict[str, Any]] | None = None,
 ) -> APIRouter:
     """`example_slug`, a slug of the seeded content, is the path parameter's example in the
-    OpenAPI document. `list_rows` and `get_row` read plain rows with the plan they are given
-    loaded; `summary_plan` and `detail_plan` are what `summary_of` and `detail_of` need, loaded
-    only for the rows whose representation is not kept (app/core/item_cache.py).
+    OpenAPI document. A list shows the published rows of `model` that `filter_clauses(filters)`
+    keep; `get_row` reads a published row with the plan it is given loaded. `summary_plan` and
+    `detail_plan` are what `summary_of` and `detail_of` need, loaded only for the rows whose
+    representation is not kept (app/core/item_cache.py).
     `linked_data_of`, given a detail, returns its schema.org JSON-LD, served to clients whose
     Accept header prefers `application/ld+json`."""
     detail_types = [JSON, JSON_LD] if linked_data_of else [JSON]
@@ -112,12 +116,12 @@ def content_router(
         fields: Annotated[FieldSelection, Depends(selection(summary))],
     ) -> Any:
         representation.check(choose(accept, [JSON]))
-        rows = list_rows(session, query, page.after, page.limit, ())
+        rows = keyset_keys(session, model, filter_clauses(query), page.after, page.limit)
         shown = rows[: page.limit]
         summaries = views_of(
             session,
             representation.version,
-            singular,
+            model,
             "summary",
             shown,
             summary_plan,
@@ -125,6 +129,8 @@ def content_router(
         )
         kept = dict(zip(map(id, shown), summaries.views, strict=True))
         body = page_model(**page.page(rows, lambda row: kept[id(row)]), attribution=attribution())
+        # The connection goes back now, on this thread (see get_read_session).
+        session.close()
         return answer(body, shown, fields, representation, sparse_page, summaries.keys)
 
     def get_item(
@@ -149,13 +155,14 @@ def content_router(
         views = views_of(
             session,
             representation.version,
-            singular,
+            model,
             "detail",
             [row],
             detail_plan,
             lambda row: detail_of(row, urls),
         )
         (detail,) = views.views
+        session.close()
         if media_type == JSON_LD and linked_data_of is not None:
             linked = JSONResponse(linked_data_of(detail), media_type=JSON_LD)
             declare_language(linked, [row])

@@ -108,13 +108,15 @@ async def get_read_session() -> AsyncIterator[Session]:
     """A session for public reads: it never commits. Made on the event loop, since making one
     does no I/O (the connection is taken at the first statement, in the endpoint's thread),
     which spares a trip to the thread pool; closed in a worker thread, as FastAPI closes a sync
-    dependency's, since closing gives the connection back with a rollback."""
+    dependency's, since closing gives the connection back with a rollback. An endpoint may close
+    it itself once its response is built, on its own thread, which spares that trip."""
     session = Session(get_engine(), expire_on_commit=False)
     try:
         yield session
     finally:
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+        if session.in_transaction():
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
 
 
 ReadSession = Annotated[Session, Depends(get_read_session)]

@@ -231,6 +231,8 @@ class Representation:
             return
         tag = not_modified_tag(if_none_match, if_modified_since, etag, validators.last_modified)
         if tag is not None:
+            # Nothing more to read: the connection goes back on this thread.
+            self.session.close()
             raise NotModified({**self.headers, "ETag": tag})
 
     def send(self, response: Response, body: Any, keys: list[str] | None = None) -> None:

@@ -28,10 +28,11 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.changes.log import ITEM_KINDS
 from app.core.config import get_settings
 from app.core.content_version import utc_day
 from app.core.http_cache import surrogate_keys
-from app.evidence.loading import PLAIN, Eager, load
+from app.evidence.loading import PLAIN, Eager, load, plain_select, read
 from app.models import ContentChange
 
 # (kind, view, row id, UTC day, served settings)
@@ -166,17 +167,34 @@ def item_cache_of(session: Session) -> ItemCache | None:
         return store
 
 
+@cache
+def _by_ids(model: Any) -> Any:
+    return plain_select(model).where(model.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def _in_full(session: Session, model: Any, rows: list[Any], plan: Sequence[Eager]) -> list[Any]:
+    """The rows as plain rows with `plan` loaded, in their order; key rows are read in full."""
+    if not rows or not isinstance(rows[0], sa.Row):
+        load(session, rows, plan, PLAIN)
+        return rows
+    found = read(session, model, _by_ids(model), plan, {"ids": [row.id for row in rows]})
+    by_id = {row.id: row for row in found}
+    return [by_id[row.id] for row in rows]
+
+
 def views_of(
     session: Session,
     version: int,
-    kind: str,
+    model: Any,
     view: str,
     rows: list[Any],
     plan: Sequence[Eager],
     build: Callable[[Any], BaseModel],
 ) -> Views:
-    """`build(row)` of each plain row, at content version `version`: kept ones where current,
-    the rest with `plan` loaded for them first, then kept."""
+    """`build(row)` of each row of `model` at content version `version`: kept ones where
+    current, the rest built from their rows read in full with `plan` loaded, then kept. `rows`
+    are plain rows, or key rows (`keyset_keys`)."""
+    kind = str(ITEM_KINDS[model])
     store = item_cache_of(session)
     epoch = store.sync(session, version) if store is not None else None
     settings = get_settings().served_settings()
@@ -187,8 +205,7 @@ def views_of(
             kept = store.get((kind, view, row.id, day, settings), row.version)
             if kept is not None:
                 found[row.id] = kept
-    missing = [row for row in rows if row.id not in found]
-    load(session, missing, plan, PLAIN)
+    missing = _in_full(session, model, [row for row in rows if row.id not in found], plan)
     for row in missing:
         built = build(row)
         found[row.id] = made = _View(built, tuple(surrogate_keys(built)))

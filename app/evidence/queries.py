@@ -82,6 +82,14 @@ def linked_to(own_key: Any, other_key: Any, other: Any, slug: str) -> sa.ColumnE
     return sa.exists().where(own_key, other_key == other.id, other.slug == slug)
 
 
+def _after(query: Any, model: Any, after: str | None, limit: int) -> Any:
+    """`query` narrowed to `limit + 1` rows after the slug `after`, in slug order, so the caller
+    sees if more follow."""
+    if after is not None:
+        query = query.where(model.slug > after)
+    return query.order_by(model.slug).limit(limit + 1)
+
+
 def keyset_page(
     session: Session,
     model: Any,
@@ -90,12 +98,23 @@ def keyset_page(
     after: str | None,
     limit: int,
 ) -> list[Any]:
-    """Up to `limit + 1` plain rows (see app/evidence/loading.py) after the slug `after`, in
-    slug order, so the caller sees if more follow."""
-    query = plain_select(model).where(*clauses)
-    if after is not None:
-        query = query.where(model.slug > after)
-    return read(session, model, query.order_by(model.slug).limit(limit + 1), loading)
+    """Up to `limit + 1` plain rows (see app/evidence/loading.py) after the slug `after`."""
+    query = _after(plain_select(model).where(*clauses), model, after, limit)
+    return read(session, model, query, loading)
+
+
+def keyset_keys(
+    session: Session,
+    model: Any,
+    clauses: list[sa.ColumnElement[bool]],
+    after: str | None,
+    limit: int,
+) -> list[Any]:
+    """The same page as `keyset_page`, as key rows: each row's `id`, `slug`, `version` and
+    `language` only, which is all a page of kept representations needs (see
+    app/core/item_cache.py)."""
+    keys = sa.select(model.id, model.slug, model.version, model.language).where(*clauses)
+    return list(session.connection().execute(_after(keys, model, after, limit)).all())
 
 
 @cache

@@ -1,6 +1,7 @@
 from app.core.content_router import content_router
 from app.linked_data import mechanism_linked_data
 from app.mechanisms import schemas, service
+from app.models import Mechanism
 
 router = content_router(
     plural="mechanisms",
@@ -9,7 +10,8 @@ router = content_router(
     filters=schemas.MechanismFilters,
     summary=schemas.MechanismSummary,
     detail=schemas.Mechanism,
-    list_rows=service.list_mechanisms,
+    model=Mechanism,
+    filter_clauses=service.filter_clauses,
     summary_plan=service.SUMMARY_LOADING,
     detail_plan=service.DETAIL_LOADING,
     get_row=service.get_mechanism,

@@ -8,7 +8,6 @@ from app.evidence.queries import (
     certainty_at_least,
     has_caveat,
     is_public,
-    keyset_page,
     linked_to,
     published_by_slug,
     with_caveats,
@@ -55,17 +54,6 @@ DETAIL_LOADING = [
     with_quotes(Mechanism.quotes),
     with_claims(Mechanism.claims),
 ]
-
-
-def list_mechanisms(
-    session: Session,
-    filters: MechanismFilters,
-    after: str | None,
-    limit: int,
-    plan: Sequence[Eager] = SUMMARY_LOADING,
-) -> list[Mechanism]:
-    clauses = filter_clauses(filters)
-    return keyset_page(session, Mechanism, clauses, plan, after, limit)
 
 
 def get_mechanism(session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING) -> Mechanism:

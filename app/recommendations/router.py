@@ -1,5 +1,6 @@
 from app.core.content_router import content_router
 from app.linked_data import recommendation_linked_data
+from app.models import Recommendation
 from app.recommendations import schemas, service
 
 router = content_router(
@@ -9,7 +10,8 @@ router = content_router(
     filters=schemas.RecommendationFilters,
     summary=schemas.RecommendationSummary,
     detail=schemas.Recommendation,
-    list_rows=service.list_recommendations,
+    model=Recommendation,
+    filter_clauses=service.filter_clauses,
     summary_plan=service.SUMMARY_LOADING,
     detail_plan=service.DETAIL_LOADING,
     get_row=service.get_recommendation,

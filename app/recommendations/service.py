@@ -81,14 +81,10 @@ DETAIL_LOADING = [
 
 
 def list_recommendations(
-    session: Session,
-    filters: RecommendationFilters,
-    after: str | None,
-    limit: int,
-    plan: Sequence[Eager] = SUMMARY_LOADING,
+    session: Session, filters: RecommendationFilters, after: str | None, limit: int
 ) -> list[Recommendation]:
     clauses = filter_clauses(filters)
-    return keyset_page(session, Recommendation, clauses, plan, after, limit)
+    return keyset_page(session, Recommendation, clauses, SUMMARY_LOADING, after, limit)
 
 
 def get_recommendation(

@@ -1,4 +1,5 @@
 from app.core.content_router import content_router
+from app.models import SourceDocument
 from app.sources import schemas, service
 
 router = content_router(
@@ -8,7 +9,8 @@ router = content_router(
     filters=schemas.SourceFilters,
     summary=schemas.SourceSummary,
     detail=schemas.Source,
-    list_rows=service.list_sources,
+    model=SourceDocument,
+    filter_clauses=service.filter_clauses,
     summary_plan=service.SUMMARY_LOADING,
     detail_plan=service.DETAIL_LOADING,
     get_row=service.get_source,

@@ -6,7 +6,6 @@ from sqlmodel import Session
 from app.evidence.loading import Eager
 from app.evidence.queries import (
     is_public,
-    keyset_page,
     published_by_slug,
     with_caveats,
     with_people_quotes,
@@ -30,17 +29,6 @@ DETAIL_LOADING = [
     Eager(SourceDocument.studies),
     with_people_quotes(SourceDocument.people),
 ]
-
-
-def list_sources(
-    session: Session,
-    filters: SourceFilters,
-    after: str | None,
-    limit: int,
-    plan: Sequence[Eager] = SUMMARY_LOADING,
-) -> list[SourceDocument]:
-    clauses = filter_clauses(filters)
-    return keyset_page(session, SourceDocument, clauses, plan, after, limit)
 
 
 def get_source(

@@ -1,5 +1,6 @@
 from app.core.content_router import content_router
 from app.linked_data import study_linked_data
+from app.models import Study
 from app.studies import schemas, service
 
 router = content_router(
@@ -9,7 +10,8 @@ router = content_router(
     filters=schemas.StudyFilters,
     summary=schemas.StudySummary,
     detail=schemas.Study,
-    list_rows=service.list_studies,
+    model=Study,
+    filter_clauses=service.filter_clauses,
     summary_plan=service.SUMMARY_LOADING,
     detail_plan=service.DETAIL_LOADING,
     get_row=service.get_study,

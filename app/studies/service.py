@@ -7,7 +7,6 @@ from app.evidence.loading import Eager
 from app.evidence.queries import (
     has_caveat,
     is_public,
-    keyset_page,
     linked_to,
     published_by_slug,
     with_caveats,
@@ -66,16 +65,6 @@ DETAIL_LOADING = [
     Eager(Study.recommendations),
     with_quotes(Study.quotes),
 ]
-
-
-def list_studies(
-    session: Session,
-    filters: StudyFilters,
-    after: str | None,
-    limit: int,
-    plan: Sequence[Eager] = SUMMARY_LOADING,
-) -> list[Study]:
-    return keyset_page(session, Study, filter_clauses(filters), plan, after, limit)
 
 
 def get_study(session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING) -> Study:
