@@ -69,7 +69,7 @@ class Settings(BaseSettings):
         " 0 turns the response cache off.",
     )
     item_cache_items: int = Field(
-        default=5000,
+        default=1000,
         ge=0,
         description="Item representations (summaries, details) kept per worker across content"
         " versions, so that a response after an edit rebuilds only what the edit changed;"
