@@ -6,8 +6,10 @@ recommendations, see bench/scale_dataset.py) and worker count, it starts the API
 world (bench/hello_app.py) on 127.0.0.1, and over --rounds rounds runs wrk against the hello
 world, then against each route, alternating, every run --duration seconds long. A route's ratio
 is its requests per second over the hello world's in the same round (median over rounds); p50
-and p99 are wrk's latency percentiles. "uncached" rows are served by a second API process with
-RESPONSE_CACHE_MB=0: every request builds its response, as the first one after an edit does.
+and p99 are wrk's latency percentiles. "after an edit" rows are served by a second API process with
+RESPONSE_CACHE_MB=0: every request runs its route, as the first one after an edit does, with the
+item representations the edit left standing; "nothing kept" rows by a third with
+ITEM_CACHE_ITEMS=0 as well, as after an edit that every shown item may depend on.
 Any socket error or status other than 2xx/304 fails the run.
 
     .venv/bin/python bench/http_throughput.py            # everything, about 25 minutes
@@ -71,9 +73,16 @@ ROUTES = {
     "change feed": "/v1/changes?limit=100",
     "card page": "/cards/recommendations/breastfeed",
 }
+# Served with the response cache off: every request runs its route. "after an edit" keeps item
+# representations, as after an edit to an item the response does not show; "nothing kept" keeps
+# none, as after an edit to an item of a kind every shown item may link to.
 UNCACHED = {
-    "list of 50, uncached": "/v1/recommendations?limit=50",
-    "detail, uncached": "/v1/recommendations/breastfeed",
+    "list of 50, after an edit": "/v1/recommendations?limit=50",
+    "detail, after an edit": "/v1/recommendations/breastfeed",
+}
+NOTHING_KEPT = {
+    "list of 50, nothing kept": "/v1/recommendations?limit=50",
+    "detail, nothing kept": "/v1/recommendations/breastfeed",
 }
 TARGETS = {
     "list of 50": 1.0,
@@ -82,8 +91,10 @@ TARGETS = {
     "daily tip": 1.0,
     "304 revalidation": 0.95,
     "search": 0.2,
-    "list of 50, uncached": 0.05,
-    "detail, uncached": 0.05,
+    "list of 50, after an edit": 0.05,
+    "detail, after an edit": 0.05,
+    "list of 50, nothing kept": 0.05,
+    "detail, nothing kept": 0.05,
 }
 _DURATION = re.compile(r"^\s*([\d.]+)(us|ms|s|m)\s*$")
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -306,21 +317,28 @@ def measure(
 ) -> tuple[list[Row], float]:
     env = {"DATABASE_URL": url, "RATE_LIMIT": "100000000/minute", "LOG_LEVEL": "WARNING"}
     uncached = dict(UNCACHED) if dataset == "seed" else {}
+    nothing_kept = dict(NOTHING_KEPT) if dataset == "seed" else {}
     rows = {
-        route: Row(kind, dataset, workers, route) for route in [*ROUTES, *uncached, "hello world"]
+        route: Row(kind, dataset, workers, route)
+        for route in [*ROUTES, *uncached, *nothing_kept, "hello world"]
     }
+    no_responses = {**env, "RESPONSE_CACHE_MB": "0"}
+    nothing = {**no_responses, "ITEM_CACHE_ITEMS": "0"}
     with (
         serving(arguments.server, "bench.hello_app:app", workers, {}, log) as (hello, first),
         serving(arguments.server, "app.main:app", workers, env, log) as (api, process),
-        serving(
-            arguments.server, "app.main:app", workers, {**env, "RESPONSE_CACHE_MB": "0"}, log
-        ) as (api_uncached, third),
+        serving(arguments.server, "app.main:app", workers, no_responses, log) as (
+            api_uncached,
+            third,
+        ),
+        serving(arguments.server, "app.main:app", workers, nothing, log) as (api_cold, fourth),
     ):
-        supervisors = [first.pid, process.pid, third.pid]
+        supervisors = [first.pid, process.pid, third.pid, fourth.pid]
         etag = httpx.get(f"{api}{ROUTES['detail']}").headers["etag"]
         targets = {
             **{route: (f"{api}{path}", {}) for route, path in ROUTES.items()},
             **{route: (f"{api_uncached}{path}", {}) for route, path in uncached.items()},
+            **{route: (f"{api_cold}{path}", {}) for route, path in nothing_kept.items()},
         }
         targets["304 revalidation"] = (targets["304 revalidation"][0], {"If-None-Match": etag})
         for route, (target, headers) in targets.items():

@@ -120,7 +120,7 @@ def content_router(
         shown = rows[: page.limit]
         summaries = views_of(
             session,
-            representation.version,
+            representation.validators,
             model,
             "summary",
             shown,
@@ -154,7 +154,7 @@ def content_router(
         row = get_row(session, slug, ())
         views = views_of(
             session,
-            representation.version,
+            representation.validators,
             model,
             "detail",
             [row],

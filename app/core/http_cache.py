@@ -200,8 +200,8 @@ class Representation:
         self.request = request
         self.session = session
         self.headers: dict[str, str] = {}
-        # The content version `check` read, which the response shows.
-        self.version = 0
+        # What `check` read: the response shows this content version and overdue items.
+        self.validators = ContentValidators(0, datetime(2000, 1, 1, tzinfo=UTC), 0, None)
 
     def check(self, media_type: str, varies_with: str = "") -> None:
         """Raise NotModified when the client's copy is current; remember the headers to send.
@@ -209,8 +209,7 @@ class Representation:
         the request's query. The response may be cached per content version and UTC day, so
         nothing else may change it."""
         day = utc_day()
-        validators = read_validators(self.session)
-        self.version = validators.version
+        validators = self.validators = read_validators(self.session)
         query = "&".join(sorted(f"{k}={v}" for k, v in self.request.query_params.multi_items()))
         seed = f"{self.request.url.path}?{query}|{media_type}|{validators.version}|{varies_with}"
         seed += f"|{validators.overdue}|{validators.latest_due}|{get_settings().served_settings()}"

@@ -2,8 +2,9 @@
 so that the first response after an edit builds again only what the edit could have changed:
 an edit moves the content version on, which empties the response cache, but not this one.
 
-An entry is one view of one item row at the row's own version, for one UTC day and the served
-settings (base URL, licence, ...). It is used while the row's version is the same and no logged
+An entry is one view of one item row at the row's own version, for one UTC day, overdue items
+(their count and latest due date, as the validators read them) and served settings (base URL,
+licence, ...). It is used while the row's version is the same and no logged
 change could have altered it. The change log is read up to each new content version by the first
 request that sees it:
 - a change to an item drops that item's entries and every entry of the other kinds: each kind
@@ -20,6 +21,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -31,12 +33,12 @@ from sqlmodel import Session
 from app.changes.log import ITEM_KINDS
 from app.core.config import get_settings
 from app.core.content_version import utc_day
-from app.core.http_cache import surrogate_keys
+from app.core.http_cache import ContentValidators, surrogate_keys
 from app.evidence.loading import PLAIN, Eager, load, plain_select, read
 from app.models import ContentChange
 
-# (kind, view, row id, UTC day, served settings)
-_Key = tuple[str, str, int, int, str]
+# (kind, view, row id, UTC day, overdue items' count and latest due date, served settings)
+_Key = tuple[str, str, int, int, tuple[int, date | None], str]
 _stores: "weakref.WeakKeyDictionary[Engine, ItemCache]" = weakref.WeakKeyDictionary()
 _stores_lock = threading.Lock()
 
@@ -184,25 +186,30 @@ def _in_full(session: Session, model: Any, rows: list[Any], plan: Sequence[Eager
 
 def views_of(
     session: Session,
-    version: int,
+    validators: ContentValidators,
     model: Any,
     view: str,
     rows: list[Any],
     plan: Sequence[Eager],
     build: Callable[[Any], BaseModel],
 ) -> Views:
-    """`build(row)` of each row of `model` at content version `version`: kept ones where
-    current, the rest built from their rows read in full with `plan` loaded, then kept. `rows`
-    are plain rows, or key rows (`keyset_keys`)."""
+    """`build(row)` of each row of `model` as of `validators`: kept ones where current, the
+    rest built from their rows read in full with `plan` loaded, then kept. `rows` are plain
+    rows, or key rows (`keyset_keys`)."""
     kind = str(ITEM_KINDS[model])
     store = item_cache_of(session)
-    epoch = store.sync(session, version) if store is not None else None
+    epoch = store.sync(session, validators.version) if store is not None else None
     settings = get_settings().served_settings()
     day = utc_day()
+    overdue = (validators.overdue, validators.latest_due)
+
+    def key_of(row: Any) -> _Key:
+        return (kind, view, row.id, day, overdue, settings)
+
     found: dict[int, _View] = {}
     if store is not None and epoch is not None:
         for row in rows:
-            kept = store.get((kind, view, row.id, day, settings), row.version)
+            kept = store.get(key_of(row), row.version)
             if kept is not None:
                 found[row.id] = kept
     missing = _in_full(session, model, [row for row in rows if row.id not in found], plan)
@@ -210,7 +217,7 @@ def views_of(
         built = build(row)
         found[row.id] = made = _View(built, tuple(surrogate_keys(built)))
         if store is not None and epoch is not None:
-            store.put(epoch, (kind, view, row.id, day, settings), row.slug, row.version, made)
+            store.put(epoch, key_of(row), row.slug, row.version, made)
     shown = [found[row.id] for row in rows]
     keys = dict.fromkeys(key for made in shown for key in made.keys)
     return Views([made.view for made in shown], list(keys))
