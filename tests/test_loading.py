@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.evidence import loading
-from app.evidence.queries import keyset_page
+from app.evidence.queries import keyset_page, published_by_slug
 from app.mechanisms import service as mechanism_service
 from app.mechanisms.schemas import MechanismFilters
 from app.models import Mechanism, Recommendation, SourceDocument, Study
@@ -50,7 +50,13 @@ def _everything(engine: Engine) -> Any:
             recommendation,
             mechanism_service.get_mechanism(session, mechanisms[0].slug),
             study_service.get_study(session, recommendation.studies[0].slug),
-            source_service.get_source(session, recommendation.quotes[0].source.slug),
+            published_by_slug(
+                session,
+                SourceDocument,
+                recommendation.quotes[0].source.slug,
+                source_service.DETAIL_LOADING,
+                "source document",
+            ),
         ]
         return _shown([recommendations, mechanisms, details])
 

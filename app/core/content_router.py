@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from app.attribution.schemas import Attributed
 from app.attribution.service import attribution
@@ -20,7 +19,7 @@ from app.core.runtime import ThreadedRoute
 from app.core.sparse_fields import FieldSelection, only, selection, sparse_page
 from app.core.urls import Urls, UrlsDep
 from app.evidence.loading import Eager
-from app.evidence.queries import keyset_keys
+from app.evidence.queries import keyset_keys, published_key
 from app.evidence.schemas import SLUG_PATTERN
 from app.evidence.vocabulary import DEFAULT_LANGUAGE
 
@@ -84,20 +83,21 @@ def content_router(
     detail: type[BaseModel],
     model: Any,
     filter_clauses: Callable[[Any], list[sa.ColumnElement[bool]]],
-    get_row: Callable[[Session, str, Sequence[Eager]], Any],
     summary_plan: Sequence[Eager],
     detail_plan: Sequence[Eager],
     summary_of: Callable[[Any, Urls], BaseModel],
     detail_of: Callable[[Any, Urls], BaseModel],
     linked_data_of: Callable[[Any], dict[str, Any]] | None = None,
+    noun: str | None = None,
 ) -> APIRouter:
     """`example_slug`, a slug of the seeded content, is the path parameter's example in the
     OpenAPI document. A list shows the published rows of `model` that `filter_clauses(filters)`
-    keep; `get_row` reads a published row with the plan it is given loaded. `summary_plan` and
+    keep; a detail, the published row with the slug. `summary_plan` and
     `detail_plan` are what `summary_of` and `detail_of` need, loaded only for the rows whose
     representation is not kept (app/core/item_cache.py).
     `linked_data_of`, given a detail, returns its schema.org JSON-LD, served to clients whose
-    Accept header prefers `application/ld+json`."""
+    Accept header prefers `application/ld+json`. `noun` names the kind in problems (the
+    singular by default)."""
     detail_types = [JSON, JSON_LD] if linked_data_of else [JSON]
     router = APIRouter(route_class=ThreadedRoute, prefix=f"/{plural}", tags=[plural])
     page_model = type(
@@ -151,7 +151,7 @@ def content_router(
     ) -> Any:
         media_type = choose(accept, detail_types)
         representation.check(media_type)
-        row = get_row(session, slug, ())
+        row = published_key(session, model, slug, noun or singular)
         views = views_of(
             session,
             representation.validators,

@@ -103,6 +103,11 @@ def keyset_page(
     return read(session, model, query, loading)
 
 
+def _key_select(model: Any) -> Any:
+    """What a key row holds: all a representation kept in app/core/item_cache.py needs."""
+    return sa.select(model.id, model.slug, model.version, model.language)
+
+
 def keyset_keys(
     session: Session,
     model: Any,
@@ -111,9 +116,8 @@ def keyset_keys(
     limit: int,
 ) -> list[Any]:
     """The same page as `keyset_page`, as key rows: each row's `id`, `slug`, `version` and
-    `language` only, which is all a page of kept representations needs (see
-    app/core/item_cache.py)."""
-    keys = sa.select(model.id, model.slug, model.version, model.language).where(*clauses)
+    `language`."""
+    keys = _key_select(model).where(*clauses)
     return list(session.connection().execute(_after(keys, model, after, limit)).all())
 
 
@@ -123,14 +127,32 @@ def _published_by_slug(model: Any) -> Any:
     return plain_select(model).where(model.slug == sa.bindparam("slug"), is_public(model))
 
 
+@cache
+def _published_key(model: Any) -> Any:
+    return _key_select(model).where(model.slug == sa.bindparam("slug"), is_public(model))
+
+
+def _absent(session: Session, model: Any, slug: str, noun: str) -> Exception:
+    """Why no published item has the slug: 410 if it was withdrawn, else 404."""
+    withdrawn = select(model.id).where(model.slug == slug, model.status == Status.withdrawn)
+    if session.exec(withdrawn).first() is not None:
+        return Gone(f"The {noun} '{slug}' was withdrawn; the change feed records when.")
+    return NotFound(f"No published {noun} has the slug '{slug}'.")
+
+
 def published_by_slug(
     session: Session, model: Any, slug: str, loading: Sequence[Eager], noun: str
 ) -> Any:
     """The published item as a plain row (see app/evidence/loading.py), with its plan loaded."""
     found = read(session, model, _published_by_slug(model), loading, {"slug": slug})
     if not found:
-        withdrawn = select(model.id).where(model.slug == slug, model.status == Status.withdrawn)
-        if session.exec(withdrawn).first() is not None:
-            raise Gone(f"The {noun} '{slug}' was withdrawn; the change feed records when.")
-        raise NotFound(f"No published {noun} has the slug '{slug}'.")
+        raise _absent(session, model, slug, noun)
     return found[0]
+
+
+def published_key(session: Session, model: Any, slug: str, noun: str) -> Any:
+    """The published item as a key row, as `keyset_keys` reads them."""
+    found = session.connection().execute(_published_key(model), {"slug": slug}).first()
+    if found is None:
+        raise _absent(session, model, slug, noun)
+    return found

@@ -14,7 +14,6 @@ router = content_router(
     filter_clauses=service.filter_clauses,
     summary_plan=service.SUMMARY_LOADING,
     detail_plan=service.DETAIL_LOADING,
-    get_row=service.get_mechanism,
     summary_of=schemas.summary_of,
     detail_of=schemas.detail_of,
     linked_data_of=mechanism_linked_data,

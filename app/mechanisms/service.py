@@ -1,5 +1,3 @@
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -56,5 +54,5 @@ DETAIL_LOADING = [
 ]
 
 
-def get_mechanism(session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING) -> Mechanism:
-    return published_by_slug(session, Mechanism, slug, plan, "mechanism")
+def get_mechanism(session: Session, slug: str) -> Mechanism:
+    return published_by_slug(session, Mechanism, slug, DETAIL_LOADING, "mechanism")

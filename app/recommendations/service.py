@@ -1,5 +1,3 @@
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -87,7 +85,5 @@ def list_recommendations(
     return keyset_page(session, Recommendation, clauses, SUMMARY_LOADING, after, limit)
 
 
-def get_recommendation(
-    session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING
-) -> Recommendation:
-    return published_by_slug(session, Recommendation, slug, plan, "recommendation")
+def get_recommendation(session: Session, slug: str) -> Recommendation:
+    return published_by_slug(session, Recommendation, slug, DETAIL_LOADING, "recommendation")

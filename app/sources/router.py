@@ -13,7 +13,7 @@ router = content_router(
     filter_clauses=service.filter_clauses,
     summary_plan=service.SUMMARY_LOADING,
     detail_plan=service.DETAIL_LOADING,
-    get_row=service.get_source,
     summary_of=schemas.summary_of,
     detail_of=schemas.detail_of,
+    noun="source document",
 )

@@ -1,12 +1,8 @@
-from collections.abc import Sequence
-
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from app.evidence.loading import Eager
 from app.evidence.queries import (
     is_public,
-    published_by_slug,
     with_caveats,
     with_people_quotes,
 )
@@ -29,9 +25,3 @@ DETAIL_LOADING = [
     Eager(SourceDocument.studies),
     with_people_quotes(SourceDocument.people),
 ]
-
-
-def get_source(
-    session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING
-) -> SourceDocument:
-    return published_by_slug(session, SourceDocument, slug, plan, "source document")

@@ -1,5 +1,3 @@
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -67,5 +65,5 @@ DETAIL_LOADING = [
 ]
 
 
-def get_study(session: Session, slug: str, plan: Sequence[Eager] = DETAIL_LOADING) -> Study:
-    return published_by_slug(session, Study, slug, plan, "study")
+def get_study(session: Session, slug: str) -> Study:
+    return published_by_slug(session, Study, slug, DETAIL_LOADING, "study")
