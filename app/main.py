@@ -19,9 +19,11 @@ from app.cards.router import ASSETS as CARD_ASSETS
 from app.cards.router import router as cards_router
 from app.changes.router import router as changes_router
 from app.core.config import Settings, get_settings
+from app.core.content_version import ContentVersionWatch
+from app.core.db import get_watch_engine
 from app.core.errors import PROBLEM_DESCRIPTIONS, NotFound, install_error_handlers
 from app.core.html import CORE_ASSETS
-from app.core.http_cache import install_conditional_requests
+from app.core.http_cache import CONTENT_WATCH, install_conditional_requests
 from app.core.middleware import (
     EncodedRepresentationMiddleware,
     HeadAsGetMiddleware,
@@ -82,8 +84,11 @@ def serving_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncCon
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         freeze_start_up_heap()
         limit_blocking_threads(settings.worker_threads)
-        async with deliver_webhooks(app):
-            yield
+        try:
+            async with deliver_webhooks(app):
+                yield
+        finally:
+            getattr(app.state, CONTENT_WATCH).stop()
 
     return lifespan
 
@@ -160,6 +165,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # that a HEAD sees exactly the headers of its GET; then the response cache, which keeps what
     # all of those made and answers before them; metrics and the access log outermost.
     limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
+    # The content version and validators, read in the background: what the response cache
+    # serves, and what responses built anew are tagged with.
+    watch = ContentVersionWatch(get_watch_engine)
+    setattr(app.state, CONTENT_WATCH, watch)
     app.add_middleware(BrotliMiddleware, gzip_fallback=True, minimum_size=COMPRESS_FROM_BYTES)
     app.add_middleware(EncodedRepresentationMiddleware)
     app.add_middleware(LicenseLinkMiddleware)
@@ -178,7 +187,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGetMiddleware)
     if settings.response_cache_mb:
         app.add_middleware(
-            ResponseCacheMiddleware, max_bytes=settings.response_cache_mb << 20, limiter=limiter
+            ResponseCacheMiddleware,
+            max_bytes=settings.response_cache_mb << 20,
+            limiter=limiter,
+            watch=watch,
         )
     app.add_middleware(ObservabilityMiddleware)
     return app

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from app.core.config import get_settings
 from app.evidence.vocabulary import Status
 from tests.editing import Editing, editing
 from tests.helpers import walk
@@ -136,3 +137,23 @@ def test_no_item_shows_another_of_its_own_kind(client: TestClient, kind: str) ->
         assert [key for key in shown if key.startswith(f"{kind}/")] == [f"{kind}/{item['slug']}"], (
             shown
         )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_kept_representations_answer_the_bytes_a_build_answers(
+    client: TestClient, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages spliced from kept JSON, and kept details, are byte for byte what building them
+    gives. Distinct limits, so that the response cache answers none of them."""
+    slugs = [item["slug"] for item in walk(client, f"/v1/{kind}?limit=100")][:5]
+    urls = [f"/v1/{kind}?limit={limit}" for limit in (3, 100)]
+    urls += [f"/v1/{kind}/{slug}" for slug in slugs]
+    for url in urls:
+        client.get(url)
+    kept = {url: client.get(url, headers={"Accept": "application/json"}) for url in urls}
+    monkeypatch.setattr(get_settings(), "item_cache_items", 0)
+    for url in urls:
+        built = client.get(url, headers={"Accept": "application/json, */*"})
+        assert built.status_code == kept[url].status_code == 200
+        assert built.content == kept[url].content, url
+        assert built.headers["Surrogate-Key"] == kept[url].headers["Surrogate-Key"]

@@ -8,7 +8,6 @@ import asyncio
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
@@ -22,9 +21,10 @@ from app.core import content_version
 from app.core.content_version import ContentVersionWatch, utc_day
 from app.core.http_cache import CacheableRepresentation
 from app.core.response_cache import CachedResponse, ResponseCacheMiddleware, ResponseStore
+from app.core.types import utcnow
 from app.evidence.vocabulary import ItemKind
 from app.keys.scopes import Scope
-from app.models import Recommendation
+from app.models import ContentState, Recommendation
 from app.writing.kinds import BY_KIND
 from app.writing.writer import ContentWriter
 from tests.browser import live_server
@@ -296,13 +296,13 @@ def test_the_store_is_bounded_in_bytes_and_drops_the_least_recently_used() -> No
 
 
 def test_the_version_is_trusted_only_briefly_once_the_database_stops_answering(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, scratch_engine: Engine
 ) -> None:
     monkeypatch.setattr(content_version, "TRUST_SECONDS", 0.3)
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'state.db'}")
+    engine = scratch_engine
     with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE content_state (id INTEGER, version INTEGER)"))
-        connection.execute(sa.text("INSERT INTO content_state VALUES (1, 7)"))
+        connection.execute(sa.delete(ContentState))
+        connection.execute(sa.insert(ContentState).values(id=1, version=7, changed_at=utcnow()))
     watch = ContentVersionWatch(lambda: engine)
     try:
         deadline = time.monotonic() + 3

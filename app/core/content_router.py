@@ -51,6 +51,17 @@ def declare_language(response: Response, rows: Iterable[Any]) -> None:
     response.headers["Content-Language"] = ", ".join(languages)
 
 
+def page_json(page: BaseModel, items: list[bytes]) -> bytes:
+    """The bytes `page.model_dump_json(by_alias=True)` gives, with its items' JSON, each dumped
+    before, set in: the page is dumped without them."""
+    empty = page.model_copy(update={"items": []}).model_dump_json(by_alias=True).encode()
+    slot = b'"items":[]'
+    if empty.count(slot) != 1:
+        return page.model_dump_json(by_alias=True).encode()
+    before, after = empty.split(slot)
+    return before + b'"items":[' + b",".join(items) + b"]" + after
+
+
 def answer(
     body: BaseModel,
     rows: list[Any],
@@ -58,14 +69,16 @@ def answer(
     representation: Representation,
     cut: Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]] = only,
     keys: list[str] | None = None,
+    json: bytes | None = None,
 ) -> Response:
     """The body as JSON, cut down to `fields` where given, with its language and cache headers
     (surrogate keys of the whole body, found from it unless given as `keys`: a sparse item still
-    shows its item)."""
+    shows its item). `json`, when given, is the body's whole JSON, dumped before."""
     if fields is None:
         # The bytes FastAPI would send through the response model, less its validating the
         # body (already an instance of that model) once more.
-        response = Response(body.model_dump_json(by_alias=True), media_type=JSON)
+        dumped = body.model_dump_json(by_alias=True) if json is None else json
+        response = Response(dumped, media_type=JSON)
     else:
         response = JSONResponse(cut(body.model_dump(mode="json"), fields))
     declare_language(response, rows)
@@ -131,7 +144,8 @@ def content_router(
         body = page_model(**page.page(rows, lambda row: kept[id(row)]), attribution=attribution())
         # The connection goes back now, on this thread (see get_read_session).
         session.close()
-        return answer(body, shown, fields, representation, sparse_page, summaries.keys)
+        json = page_json(body, summaries.json) if fields is None else None
+        return answer(body, shown, fields, representation, sparse_page, summaries.keys, json)
 
     def get_item(
         session: ReadSession,
@@ -168,7 +182,7 @@ def content_router(
             declare_language(linked, [row])
             representation.send(linked, detail, views.keys)
             return linked
-        return answer(detail, [row], fields, representation, keys=views.keys)
+        return answer(detail, [row], fields, representation, keys=views.keys, json=views.json[0])
 
     router.add_api_route(
         "",

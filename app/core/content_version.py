@@ -1,12 +1,14 @@
-"""The content version each worker believes current, kept in memory so that serving a cached
-response costs no database round trip.
+"""The content version each worker believes current, with the rest of the validators (the
+overdue items' count and latest due date), kept in memory so that serving a cached response, or
+checking the validators of one built anew, costs no database round trip.
 
-A daemon thread per worker reads the one-row version every `POLL_SECONDS`, so a write made by
-another worker (or process) is seen within that interval plus one read. A write committed in
-this process is seen at once: the commit clears the version, so nothing is served from the
-cache until the next read, which the commit also triggers. When the database stops answering,
-the last version read is trusted for `TRUST_SECONDS` and then no longer: requests go to the
-routes, which answer 503 like any other read during an outage.
+A daemon thread per worker reads them every `POLL_SECONDS`, so a write made by another worker
+(or process) is seen within that interval plus one read. A write committed in this process is
+seen at once: the commit clears them, so requests read them from the database until the next
+read, which the commit also triggers. When the database stops answering, the last version read
+is trusted for `TRUST_SECONDS` to serve cached responses, and for building responses only
+while `FRESH_SECONDS` old; then requests go to the routes and the database, which answer 503
+like any other read during an outage.
 """
 
 import logging
@@ -14,20 +16,31 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-from sqlmodel import select
+from sqlmodel import col, select
 
-from app.models import ContentState
+from app.core.types import utcnow
+from app.evidence.vocabulary import PUBLIC_STATUSES
+from app.models import ContentState, Mechanism, Recommendation, SourceDocument, Study
 from app.models.state import STATE_ROW
 
 POLL_SECONDS = 0.5
 TRUST_SECONDS = 5.0
+# How old the validators may be for a response built anew: an edit made on another worker is
+# shown, and tagged, within this.
+FRESH_SECONDS = 1.0
 # PostgreSQL: the poll gives up quickly rather than holding a pooled connection.
 POLL_STATEMENT_TIMEOUT_MS = 1000
 CONTENT_CHANGED = "content_changed"
+CONTENT_MODELS = (Recommendation, Mechanism, Study, SourceDocument)
 
 logger = logging.getLogger(__name__)
 _watches: "weakref.WeakSet[ContentVersionWatch]" = weakref.WeakSet()
@@ -36,6 +49,50 @@ _watches: "weakref.WeakSet[ContentVersionWatch]" = weakref.WeakSet()
 def utc_day() -> int:
     """Days since 1970-01-01 in UTC: what responses that change with the date are keyed by."""
     return int(time.time() // 86400)
+
+
+@dataclass(frozen=True)
+class ContentValidators:
+    version: int
+    changed_at: datetime
+    overdue: int
+    latest_due: date | None
+
+    @property
+    def last_modified(self) -> datetime:
+        """The later of the last write and the last moment an item became overdue."""
+        if self.latest_due is None:
+            return self.changed_at
+        became_overdue = datetime.combine(self.latest_due + timedelta(days=1), time_of_day(), UTC)
+        return max(self.changed_at, became_overdue)
+
+
+NO_CONTENT = ContentValidators(0, datetime(2000, 1, 1, tzinfo=UTC), 0, None)
+
+
+@cache
+def validators_query() -> Any:
+    """The version with the overdue items' count and latest due date, in one statement so that
+    all three are of the same snapshot; bind `today`."""
+    today = sa.bindparam("today", type_=sa.Date())
+    due = sa.union_all(
+        *(
+            select(col(model.next_review_due).label("due")).where(
+                col(model.next_review_due) < today, col(model.status).in_(list(PUBLIC_STATUSES))
+            )
+            for model in CONTENT_MODELS
+        )
+    ).subquery()
+    overdue = select(sa.func.count()).select_from(due).scalar_subquery()
+    latest = select(sa.func.max(due.c.due)).select_from(due).scalar_subquery()
+    return select(ContentState.version, ContentState.changed_at, overdue, latest).where(
+        ContentState.id == STATE_ROW
+    )
+
+
+def read_validators_on(connection: sa.Connection) -> ContentValidators:
+    row = connection.execute(validators_query(), {"today": utcnow().date()}).first()
+    return NO_CONTENT if row is None else ContentValidators(*row)
 
 
 def note_content_change(session: Session) -> None:
@@ -60,7 +117,7 @@ class ContentVersionWatch:
 
     def __init__(self, engine_of: Callable[[], Engine]) -> None:
         self._engine_of = engine_of
-        self._version: int | None = None
+        self._validators: ContentValidators | None = None
         self._read_at = 0.0
         # Moved on by every invalidation, so that a read begun before it cannot restore the
         # version it made stale.
@@ -73,11 +130,21 @@ class ContentVersionWatch:
 
     def current(self) -> int | None:
         """The version to serve cached responses for, or None: unknown, or not read lately."""
+        validators = self._read_within(TRUST_SECONDS)
+        return None if validators is None else validators.version
+
+    def validators(self) -> ContentValidators | None:
+        """The validators to tag a response built now with, or None: unknown, or not read
+        within `FRESH_SECONDS`."""
+        return self._read_within(FRESH_SECONDS)
+
+    def _read_within(self, seconds: float) -> ContentValidators | None:
         if self._thread is None or not self._thread.is_alive():
             self.start()
-        if self._version is None or time.monotonic() - self._read_at > TRUST_SECONDS:
+        validators = self._validators
+        if validators is None or time.monotonic() - self._read_at > seconds:
             return None
-        return self._version
+        return validators
 
     def start(self) -> None:
         # Events of its own, so that a thread told to stop stays stopped.
@@ -93,7 +160,7 @@ class ContentVersionWatch:
 
     def invalidate(self) -> None:
         self._generation += 1
-        self._version = None
+        self._validators = None
         self._wake.set()
 
     def _run(self, stop: threading.Event, wake: threading.Event) -> None:
@@ -105,7 +172,7 @@ class ContentVersionWatch:
     def poll(self) -> None:
         generation = self._generation
         try:
-            version = self._read()
+            validators = self._read()
         except sa.exc.SQLAlchemyError as error:
             if not self._failing:
                 logger.warning("content version not readable: %s", error.__class__.__name__)
@@ -113,16 +180,13 @@ class ContentVersionWatch:
             return
         self._failing = False
         if generation == self._generation:
-            self._version, self._read_at = version, time.monotonic()
+            self._validators, self._read_at = validators, time.monotonic()
 
-    def _read(self) -> int:
+    def _read(self) -> ContentValidators:
         engine = self._engine_of()
         with engine.begin() as connection:
             if engine.dialect.name == "postgresql":
                 connection.execute(
                     sa.text(f"SET LOCAL statement_timeout = {POLL_STATEMENT_TIMEOUT_MS}")
                 )
-            version = connection.execute(
-                select(ContentState.version).where(ContentState.id == STATE_ROW)
-            ).scalar()
-        return int(version or 0)
+            return read_validators_on(connection)

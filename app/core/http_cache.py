@@ -12,29 +12,32 @@ import re
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cache
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.core.config import get_settings
-from app.core.content_version import utc_day
-from app.core.db import ReadSession
+from app.core.content_version import (
+    NO_CONTENT,
+    ContentValidators,
+    ContentVersionWatch,
+    utc_day,
+    validators_query,
+)
+from app.core.db import ReadSession, get_read_engine
 from app.core.errors import AppError, ProblemType
 from app.core.types import utcnow
-from app.evidence.vocabulary import PUBLIC_STATUSES
-from app.models import ContentState, Mechanism, Recommendation, SourceDocument, Study
+from app.models import ContentState
 from app.models.state import STATE_ROW
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 VARY = "Accept, Accept-Encoding"
-CONTENT_MODELS = (Recommendation, Mechanism, Study, SourceDocument)
 _ENTITY_TAG = re.compile(r'^(W/)?"[\x21\x23-\x7e]*"$')
 # Content codings the compression middleware may add to a tag; equal for If-None-Match.
 _CODING_SUFFIX = re.compile(r'-(br|gzip|zstd)"$')
@@ -66,46 +69,10 @@ class NotModified(Exception):
         self.headers = headers
 
 
-@dataclass(frozen=True)
-class ContentValidators:
-    version: int
-    changed_at: datetime
-    overdue: int
-    latest_due: date | None
-
-    @property
-    def last_modified(self) -> datetime:
-        """The later of the last write and the last moment an item became overdue."""
-        if self.latest_due is None:
-            return self.changed_at
-        became_overdue = datetime.combine(self.latest_due + timedelta(days=1), time(), UTC)
-        return max(self.changed_at, became_overdue)
-
-
 @cache
 def _version_query() -> Any:
     """Built once, so that its cache key is too: every read runs it."""
     return select(ContentState.version).where(ContentState.id == STATE_ROW)
-
-
-@cache
-def _validators_query() -> Any:
-    """The version with the overdue items' count and latest due date, in one statement so that
-    all three are of the same snapshot."""
-    today = sa.bindparam("today", type_=sa.Date())
-    due = sa.union_all(
-        *(
-            select(col(model.next_review_due).label("due")).where(
-                col(model.next_review_due) < today, col(model.status).in_(list(PUBLIC_STATUSES))
-            )
-            for model in CONTENT_MODELS
-        )
-    ).subquery()
-    overdue = select(sa.func.count()).select_from(due).scalar_subquery()
-    latest = select(sa.func.max(due.c.due)).select_from(due).scalar_subquery()
-    return select(ContentState.version, ContentState.changed_at, overdue, latest).where(
-        ContentState.id == STATE_ROW
-    )
 
 
 # Per database, the validators last read in full and the day they were read for. Only a write
@@ -125,9 +92,9 @@ def read_validators(session: Session) -> ContentValidators:
         version = connection.execute(_version_query()).scalar()
         if version == known[1].version:
             return known[1]
-    row = connection.execute(_validators_query(), {"today": today}).first()
+    row = connection.execute(validators_query(), {"today": today}).first()
     if row is None:
-        return ContentValidators(0, datetime(2000, 1, 1, tzinfo=UTC), 0, None)
+        return NO_CONTENT
     validators = ContentValidators(*row)
     _known[connection.engine] = (today, validators)
     return validators
@@ -188,6 +155,9 @@ class CacheableRepresentation:
     day: int
 
 
+# Where the app keeps its ContentVersionWatch (app/core/content_version.py).
+CONTENT_WATCH = "content_watch"
+
 # Set in the request's state by the response cache while it builds a response to keep: the
 # route answers in full and the cache evaluates the client's conditions itself.
 BUILDING_FOR_CACHE = "building_for_cache"
@@ -201,7 +171,7 @@ class Representation:
         self.session = session
         self.headers: dict[str, str] = {}
         # What `check` read: the response shows this content version and overdue items.
-        self.validators = ContentValidators(0, datetime(2000, 1, 1, tzinfo=UTC), 0, None)
+        self.validators = NO_CONTENT
 
     def check(self, media_type: str, varies_with: str = "") -> None:
         """Raise NotModified when the client's copy is current; remember the headers to send.
@@ -209,7 +179,7 @@ class Representation:
         the request's query. The response may be cached per content version and UTC day, so
         nothing else may change it."""
         day = utc_day()
-        validators = self.validators = read_validators(self.session)
+        validators = self.validators = self._current_validators()
         query = "&".join(sorted(f"{k}={v}" for k, v in self.request.query_params.multi_items()))
         seed = f"{self.request.url.path}?{query}|{media_type}|{validators.version}|{varies_with}"
         seed += f"|{validators.overdue}|{validators.latest_due}|{get_settings().served_settings()}"
@@ -233,6 +203,16 @@ class Representation:
             # Nothing more to read: the connection goes back on this thread.
             self.session.close()
             raise NotModified({**self.headers, "ETag": tag})
+
+    def _current_validators(self) -> ContentValidators:
+        """The worker's watch's, when read lately and for the database the request reads (the
+        served one, not a snapshot or a test's); else read now."""
+        watch = getattr(self.request.app.state, CONTENT_WATCH, None)
+        if isinstance(watch, ContentVersionWatch) and self.session.get_bind() is get_read_engine():
+            watched = watch.validators()
+            if watched is not None:
+                return watched
+        return read_validators(self.session)
 
     def send(self, response: Response, body: Any, keys: list[str] | None = None) -> None:
         """`keys`, when given, are the surrogate keys of `body`, found before."""

@@ -32,8 +32,8 @@ from sqlmodel import Session
 
 from app.changes.log import ITEM_KINDS
 from app.core.config import get_settings
-from app.core.content_version import utc_day
-from app.core.http_cache import ContentValidators, surrogate_keys
+from app.core.content_version import ContentValidators, utc_day
+from app.core.http_cache import surrogate_keys
 from app.evidence.loading import PLAIN, Eager, load, plain_select, read
 from app.models import ContentChange
 
@@ -46,7 +46,9 @@ _stores_lock = threading.Lock()
 @dataclass(frozen=True)
 class _View:
     view: BaseModel
-    # Its surrogate keys, found once: walking a view costs as much as dumping it.
+    # Its JSON and surrogate keys, each found once: walking or dumping a view costs more than
+    # anything else a kept response does.
+    json: bytes
     keys: tuple[str, ...]
 
 
@@ -59,9 +61,11 @@ class _Entry:
 
 @dataclass(frozen=True)
 class Views:
-    """The views of some rows, in their order, and the surrogate keys of all they show."""
+    """The views of some rows, in their order, their JSON (by alias), and the surrogate keys of
+    all they show."""
 
     views: list[BaseModel]
+    json: list[bytes]
     keys: list[str]
 
 
@@ -215,9 +219,10 @@ def views_of(
     missing = _in_full(session, model, [row for row in rows if row.id not in found], plan)
     for row in missing:
         built = build(row)
-        found[row.id] = made = _View(built, tuple(surrogate_keys(built)))
+        json = built.model_dump_json(by_alias=True).encode()
+        found[row.id] = made = _View(built, json, tuple(surrogate_keys(built)))
         if store is not None and epoch is not None:
             store.put(epoch, key_of(row), row.slug, row.version, made)
     shown = [found[row.id] for row in rows]
     keys = dict.fromkeys(key for made in shown for key in made.keys)
-    return Views([made.view for made in shown], list(keys))
+    return Views([made.view for made in shown], [made.json for made in shown], list(keys))

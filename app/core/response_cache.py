@@ -179,10 +179,16 @@ def _entry(start: Message, body: bytes) -> CachedResponse:
 
 
 class ResponseCacheMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int, limiter: RateLimiter | None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        limiter: RateLimiter | None,
+        watch: ContentVersionWatch | None = None,
+    ) -> None:
         self.app = app
         self.store = ResponseStore(max_bytes)
-        self.watch = ContentVersionWatch(get_watch_engine)
+        self.watch = watch or ContentVersionWatch(get_watch_engine)
         self.limiter = limiter
         self._building: dict[_Key, asyncio.Event] = {}
 
