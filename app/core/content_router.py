@@ -129,7 +129,7 @@ def content_router(
         fields: Annotated[FieldSelection, Depends(selection(summary))],
     ) -> Any:
         representation.check(choose(accept, [JSON]))
-        rows = keyset_keys(session, model, filter_clauses(query), page.after, page.limit)
+        rows = keyset_keys(session, model, filter_clauses, query, page.after, page.limit)
         shown = rows[: page.limit]
         summaries = views_of(
             session,

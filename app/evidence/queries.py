@@ -1,10 +1,11 @@
 """Query pieces every content kind uses: visibility, caveat filters, eager loading."""
 
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from app.core.errors import Gone, NotFound
@@ -108,17 +109,37 @@ def _key_select(model: Any) -> Any:
     return sa.select(model.id, model.slug, model.version, model.language)
 
 
+@lru_cache(maxsize=512)
+def _keys_page(
+    model: Any,
+    filter_clauses: Callable[[Any], list[sa.ColumnElement[bool]]],
+    filters_type: type[BaseModel],
+    filters: tuple[tuple[str, Any], ...],
+    paged: bool,
+) -> Any:
+    """The statement of a page of key rows, for one model, set of filter values and whether it
+    follows a cursor; the cursor's slug and the limit are bound. Kept, so that a page asked for
+    again costs neither building it nor its cache key."""
+    keys = _key_select(model).where(*filter_clauses(filters_type.model_construct(**dict(filters))))
+    if paged:
+        keys = keys.where(model.slug > sa.bindparam("after"))
+    return keys.order_by(model.slug).limit(sa.bindparam("limit"))
+
+
 def keyset_keys(
     session: Session,
     model: Any,
-    clauses: list[sa.ColumnElement[bool]],
+    filter_clauses: Callable[[Any], list[sa.ColumnElement[bool]]],
+    filters: BaseModel,
     after: str | None,
     limit: int,
 ) -> list[Any]:
-    """The same page as `keyset_page`, as key rows: each row's `id`, `slug`, `version` and
-    `language`."""
-    keys = _key_select(model).where(*clauses)
-    return list(session.connection().execute(_after(keys, model, after, limit)).all())
+    """The page `keyset_page` reads for `filter_clauses(filters)`, as key rows: each row's
+    `id`, `slug`, `version` and `language`."""
+    shape = tuple(filters.model_dump().items())
+    statement = _keys_page(model, filter_clauses, type(filters), shape, after is not None)
+    params = {"after": after, "limit": limit + 1}
+    return list(session.connection().execute(statement, params).all())
 
 
 @cache
