@@ -105,12 +105,11 @@ def content_router(
 ) -> APIRouter:
     """`example_slug`, a slug of the seeded content, is the path parameter's example in the
     OpenAPI document. A list shows the published rows of `model` that `filter_clauses(filters)`
-    keep; a detail, the published row with the slug. `summary_plan` and
-    `detail_plan` are what `summary_of` and `detail_of` need, loaded only for the rows whose
-    representation is not kept (app/core/item_cache.py).
-    `linked_data_of`, given a detail, returns its schema.org JSON-LD, served to clients whose
-    Accept header prefers `application/ld+json`. `noun` names the kind in problems (the
-    singular by default)."""
+    keep; a detail, the published row with the slug. `summary_plan` and `detail_plan` are what
+    `summary_of` and `detail_of` need, loaded only for the rows whose representation is not kept
+    (app/core/item_cache.py). `linked_data_of`, given a detail, returns its schema.org JSON-LD,
+    served to clients whose Accept header prefers `application/ld+json`. `noun` names the kind
+    in problems (the singular by default)."""
     detail_types = [JSON, JSON_LD] if linked_data_of else [JSON]
     router = APIRouter(route_class=ThreadedRoute, prefix=f"/{plural}", tags=[plural])
     page_model = type(

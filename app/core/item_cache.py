@@ -4,9 +4,9 @@ an edit moves the content version on, which empties the response cache, but not 
 
 An entry is one view of one item row at the row's own version, for one UTC day, overdue items
 (their count and latest due date, as the validators read them) and served settings (base URL,
-licence, ...). It is used while the row's version is the same and no logged
-change could have altered it. The change log is read up to each new content version by the first
-request that sees it:
+licence, ...). It is used while the row's version is the same and no logged change could have
+altered it. The change log is read up to each new content version by the first request that
+sees it:
 - a change to an item drops that item's entries and every entry of the other kinds: each kind
   shows the items of the other kinds it links to (never of its own), and a newly published item
   may now show in any of them;
