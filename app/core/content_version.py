@@ -90,8 +90,8 @@ def validators_query() -> Any:
     )
 
 
-def read_validators_on(connection: sa.Connection) -> ContentValidators:
-    row = connection.execute(validators_query(), {"today": utcnow().date()}).first()
+def read_validators_on(connection: sa.Connection, today: date) -> ContentValidators:
+    row = connection.execute(validators_query(), {"today": today}).first()
     return NO_CONTENT if row is None else ContentValidators(*row)
 
 
@@ -189,4 +189,4 @@ class ContentVersionWatch:
                 connection.execute(
                     sa.text(f"SET LOCAL statement_timeout = {POLL_STATEMENT_TIMEOUT_MS}")
                 )
-            return read_validators_on(connection)
+            return read_validators_on(connection, utcnow().date())

@@ -27,8 +27,8 @@ from app.core.content_version import (
     NO_CONTENT,
     ContentValidators,
     ContentVersionWatch,
+    read_validators_on,
     utc_day,
-    validators_query,
 )
 from app.core.db import ReadSession, get_read_engine
 from app.core.errors import AppError, ProblemType
@@ -92,10 +92,7 @@ def read_validators(session: Session) -> ContentValidators:
         version = connection.execute(_version_query()).scalar()
         if version == known[1].version:
             return known[1]
-    row = connection.execute(validators_query(), {"today": today}).first()
-    if row is None:
-        return NO_CONTENT
-    validators = ContentValidators(*row)
+    validators = read_validators_on(connection, today)
     _known[connection.engine] = (today, validators)
     return validators
 

@@ -34,7 +34,7 @@ from app.changes.log import ITEM_KINDS
 from app.core.config import get_settings
 from app.core.content_version import ContentValidators, utc_day
 from app.core.http_cache import surrogate_keys
-from app.evidence.loading import PLAIN, Eager, load, plain_select, read
+from app.evidence.loading import Eager, plain_select, read
 from app.models import ContentChange
 
 # (kind, view, row id, UTC day, overdue items' count and latest due date, served settings)
@@ -156,9 +156,6 @@ class ItemCache:
             while len(self._entries) > self.max_items:
                 self._entries.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
 
 def item_cache_of(session: Session) -> ItemCache | None:
     """The store of the database the session reads, or None when keeping is turned off."""
@@ -179,10 +176,9 @@ def _by_ids(model: Any) -> Any:
 
 
 def _in_full(session: Session, model: Any, rows: list[Any], plan: Sequence[Eager]) -> list[Any]:
-    """The rows as plain rows with `plan` loaded, in their order; key rows are read in full."""
-    if not rows or not isinstance(rows[0], sa.Row):
-        load(session, rows, plan, PLAIN)
-        return rows
+    """The key rows read in full as plain rows with `plan` loaded, in their order."""
+    if not rows:
+        return []
     found = read(session, model, _by_ids(model), plan, {"ids": [row.id for row in rows]})
     by_id = {row.id: row for row in found}
     return [by_id[row.id] for row in rows]
@@ -198,8 +194,8 @@ def views_of(
     build: Callable[[Any], BaseModel],
 ) -> Views:
     """`build(row)` of each row of `model` as of `validators`: kept ones where current, the
-    rest built from their rows read in full with `plan` loaded, then kept. `rows` are plain
-    rows, or key rows (`keyset_keys`)."""
+    rest built from their rows read in full with `plan` loaded, then kept. `rows` are key rows
+    (`keyset_keys`, `published_key`)."""
     kind = str(ITEM_KINDS[model])
     store = item_cache_of(session)
     epoch = store.sync(session, validators.version) if store is not None else None
