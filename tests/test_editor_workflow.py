@@ -192,9 +192,12 @@ def test_writer_cannot_take_public_content_down(editor: Editing, study: str) -> 
 
 
 def public_view(editor: Editing, slug: str) -> dict[str, Any]:
-    """What the public sees of the item: detail status, whether it is listed and found by
-    search, and its change-feed entries."""
+    """What the public sees of the item: detail status, whether it is listed, shown by the
+    sources it links and found by search, and its change-feed entries."""
     detail = editor.client.get(f"/v1/{KIND}/{slug}")
+    sources = [editor.client.get(f"/v1/sources/{s}") for s in editor.read(KIND, slug)[0]["sources"]]
+    assert sources
+    assert all(source.status_code == 200 for source in sources)
     listed = [item["slug"] for item in walk(editor.client, f"/v1/{KIND}")]
     search = editor.client.get("/v1/search", params={"q": MARKER})
     assert search.status_code == 200, search.text
@@ -202,6 +205,9 @@ def public_view(editor: Editing, slug: str) -> dict[str, Any]:
     return {
         "detail": detail.status_code,
         "listed": slug in listed,
+        "linked": any(
+            slug in [study["slug"] for study in source.json()["studies"]] for source in sources
+        ),
         "found": slug in [item["slug"] for item in search.json()["items"]],
         "changes": [(c["change"], c["version"]) for c in feed if c["slug"] == slug],
     }
@@ -214,7 +220,7 @@ def test_public_sees_only_public_statuses(editor: Editing, study: str) -> None:
     document["title"] = f"{document['title']} {MARKER}"
     renamed = editor.put(KIND, slug, document, etag, editor.writer)
     assert renamed.status_code == 200, renamed.text
-    hidden = {"detail": 404, "listed": False, "found": False, "changes": []}
+    hidden = {"detail": 404, "listed": False, "linked": False, "found": False, "changes": []}
 
     assert public_view(editor, slug) == hidden
     assert editor.item(KIND, slug)["links"]["public"] is None
@@ -228,6 +234,7 @@ def test_public_sees_only_public_statuses(editor: Editing, study: str) -> None:
     assert public_view(editor, slug) == {
         "detail": 200,
         "listed": True,
+        "linked": True,
         "found": True,
         "changes": [("created", version)],
     }
@@ -238,6 +245,7 @@ def test_public_sees_only_public_statuses(editor: Editing, study: str) -> None:
     assert public_view(editor, slug) == {
         "detail": 410,
         "listed": False,
+        "linked": False,
         "found": False,
         "changes": [("created", version), ("withdrawn", version + 1)],
     }

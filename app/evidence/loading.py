@@ -13,7 +13,9 @@ statement, once every row that owns some is loaded.
 
 Public reads only read, so they take their rows plain (`read`): the statements select columns,
 and each row becomes an object with the mapped attribute names and nothing else, relationships
-set as lists (or the object, for a many-to-one). The identity map, change tracking and
+set as lists (or the object, for a many-to-one). They link only public items: a draft or
+withdrawn mechanism, study or source is left out of the items that link it, where a reader would
+find a link to a 404 or 410. The identity map, change tracking and
 instrumented collections of ORM instances cost most of an uncached response; writers, which
 change what they load, take ORM instances (`load`).
 """
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty, 
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from app.evidence.vocabulary import PUBLIC_STATUSES
 from app.models import ContentFields
 
 # Parent keys per relationship and statement, as selectinload's chunks, to stay far below
@@ -251,9 +254,12 @@ class PlainRows(Rows):
         table = first.target.local_table
         selected = [*_columns(first.target.class_)]
         joined_from: Any = table
+        shown: list[Any] = []
         if first.prop.secondary is not None:
             selected = [*_owner_columns(group), *selected]
             joined_from = first.prop.secondary.join(table, first.prop.secondaryjoin)
+            if issubclass(first.target.class_, ContentFields):
+                shown.append(table.c.status.in_(sorted(PUBLIC_STATUSES)))
         for under in _joined(group):
             target = under.target.local_table.alias()
             ((local, remote),) = under.prop.local_remote_pairs
@@ -261,7 +267,7 @@ class PlainRows(Rows):
                 target, target.c[remote.name] == table.c[local.name]
             )
             selected += [target.c[column.name] for column in _columns(under.target.class_)]
-        return sa.select(*selected).select_from(joined_from)
+        return sa.select(*selected).select_from(joined_from).where(*shown)
 
     def children(
         self, session: Session, group: tuple[Eager, ...], statement: Any, params: dict[str, Any]
