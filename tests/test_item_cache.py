@@ -102,16 +102,50 @@ def test_an_edit_rebuilds_only_the_item_it_changed(editor: Editing) -> None:
     # The first statement loads children for the items built again: the edited one only.
     assert len(keys.seen[0]) == 1, keys.seen
 
-    _, etag = editor.read("mechanisms", "microbial-metabolites")
+    mechanism = "microbial-metabolites"
+    shown_by = client.get(f"/v1/mechanisms/{mechanism}").json()["recommendations"]
+    linking = {recommendation["slug"] for recommendation in shown_by}
+    _, etag = editor.read("mechanisms", mechanism)
     described = {"description": "Substances gut microbes make from the food they break down."}
-    edited = editor.patch("mechanisms", "microbial-metabolites", described, etag, editor.publisher)
+    edited = editor.patch("mechanisms", mechanism, described, etag, editor.publisher)
     assert edited.status_code == 200, edited.text
     with keys:
         rebuilt = client.get("/v1/recommendations?limit=47")
-    # Any recommendation may show a mechanism: every one is built again.
-    assert len(keys.seen[0]) == len(rebuilt.json()["items"]) > 1, keys.seen
+    # The recommendations that show the mechanism are built again, and no other.
+    shown = [item for item in rebuilt.json()["items"] if item["slug"] in linking]
+    assert len(shown) == len(linking) > 1
+    assert len(keys.seen[0]) == len(linking), keys.seen
     detail = client.get("/v1/recommendations/breastfeed").json()
     assert detail["tip"] == tip
+
+
+def _studies_of(client: TestClient, source: str) -> list[str]:
+    response = client.get(f"/v1/sources/{source}")
+    assert response.status_code == 200, response.text
+    return [study["slug"] for study in response.json()["studies"]]
+
+
+def test_a_link_made_from_one_side_shows_on_the_other(editor: Editing) -> None:
+    """A study's document names its sources: linking one more changes what the source shows,
+    though nothing the source showed before named the study."""
+    client = editor.client
+    sources = [item["slug"] for item in walk(client, "/v1/sources")]
+    study = _studies_of(client, sources[0])[0]
+    document, etag = editor.read("studies", study)
+    other = next(source for source in sources if source not in document["sources"])
+    assert study not in _studies_of(client, other)
+
+    linked = editor.patch(
+        "studies", study, {"sources": [*document["sources"], other]}, etag, editor.publisher
+    )
+    assert linked.status_code == 200, linked.text
+    assert study in _studies_of(client, other)
+
+    _, etag = editor.read("studies", study)
+    back = {"sources": document["sources"]}
+    unlinked = editor.patch("studies", study, back, etag, editor.publisher)
+    assert unlinked.status_code == 200, unlinked.text
+    assert study not in _studies_of(client, other)
 
 
 def test_a_write_that_logs_no_change_drops_everything_kept(editor: Editing) -> None:
@@ -157,3 +191,36 @@ def test_kept_representations_answer_the_bytes_a_build_answers(
         assert built.status_code == kept[url].status_code == 200
         assert built.content == kept[url].content, url
         assert built.headers["Surrogate-Key"] == kept[url].headers["Surrogate-Key"]
+
+
+def test_an_item_made_public_shows_wherever_it_is_cited(editor: Editing) -> None:
+    """An item made public again shows in every item of another kind that cites it, also
+    through rows other than the link tables. The write path links every study a claim cites,
+    so the case is made behind it: the claim's study (one no target cites, since targets show
+    their study whatever its status) is unlinked in the database."""
+    client = editor.client
+    document, _ = editor.read("recommendations", "breastfeed")
+    in_targets = {target["study"] for target in document["targets"]}
+    cited = next(s for s in document["claims"][0]["studies"] if s not in in_targets)
+    with editor.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "DELETE FROM recommendation_study WHERE study_id = (SELECT id FROM study"
+                " WHERE slug = :study) AND recommendation_id = (SELECT id FROM recommendation"
+                " WHERE slug = 'breastfeed')"
+            ),
+            {"study": cited},
+        )
+
+    def cited_by_claim() -> bool:
+        detail = client.get("/v1/recommendations/breastfeed").json()
+        return cited in [study["slug"] for study in detail["claims"][0]["studies"]]
+
+    assert cited_by_claim()
+    withdrawn = editor.move("studies", cited, Status.withdrawn, editor.publisher)
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert not cited_by_claim()
+    for step in (Status.draft, Status.in_review, Status.published):
+        moved = editor.move("studies", cited, step, editor.publisher)
+        assert moved.status_code == 200, moved.text
+    assert cited_by_claim()

@@ -6,12 +6,16 @@ An entry is one view of one item row at the row's own version, for one UTC day, 
 (their count and latest due date, as the validators read them) and served settings (base URL,
 licence, ...). It is used while the row's version is the same and no logged change could have
 altered it. The change log is read up to each new content version by the first request that
-sees it:
-- a change to an item drops that item's entries and every entry of the other kinds: each kind
-  shows the items of the other kinds it links to (never of its own), and a newly published item
-  may now show in any of them;
-- a new version with no logged change, or a version or log that went back (a restored database),
-  drops everything.
+sees it, and each change drops:
+- the changed item's entries;
+- the entries that show it (by their surrogate keys): its new title, status or rating;
+- the entries of the items linked to it now (the link tables, read then): an edit may have
+  linked them, and no key of theirs named it before;
+- for an item that became public, every entry of the other kinds as well: each kind shows the
+  items of the other kinds it links to (never of its own), also through one another (a
+  recommendation shows the sources of its studies), so any of them may show it now.
+A new version with no logged change, more changes than are worth following, or a version or log
+that went back (a restored database) drops everything.
 A request uses entries only when the store has read the log up to the version it reads; what it
 builds while another request moves the store on is not kept.
 """
@@ -22,25 +26,29 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.changes.log import ITEM_KINDS
 from app.core.config import get_settings
 from app.core.content_version import ContentValidators, utc_day
 from app.core.http_cache import surrogate_keys
 from app.evidence.loading import Eager, plain_select, read
+from app.evidence.vocabulary import ChangeKind
 from app.models import ContentChange
 
 # (kind, view, row id, UTC day, overdue items' count and latest due date, served settings)
 _Key = tuple[str, str, int, int, tuple[int, date | None], str]
 _stores: "weakref.WeakKeyDictionary[Engine, ItemCache]" = weakref.WeakKeyDictionary()
 _stores_lock = threading.Lock()
+# Past this many changes in one catch-up (a seeding, a bulk import), everything is dropped rather
+# than each change followed.
+MAX_FOLLOWED_CHANGES = 500
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,12 @@ class _View:
     # anything else a kept response does.
     json: bytes
     keys: tuple[str, ...]
+
+    @cached_property
+    def slugs_shown(self) -> frozenset[str]:
+        """The slugs of the items it shows, whatever their kind: a slug two kinds share drops
+        more than needed, never less."""
+        return frozenset(key.rsplit("/", 1)[-1] for key in self.keys)
 
 
 @dataclass(frozen=True)
@@ -74,10 +88,30 @@ def _changes_since() -> Any:
     """Built once, so that its cache key is too."""
     change = ContentChange.__table__.c  # type: ignore[attr-defined]
     return (
-        sa.select(change.id, change.kind, change.slug)
+        sa.select(change.id, change.kind, change.slug, change.change)
         .where(change.id > sa.bindparam("after"))
         .order_by(change.id)
     )
+
+
+@cache
+def _linked_now() -> Any:
+    """(kind, slug) of every item linked to an item of `{kind}_slugs`, either way, through the
+    link tables. Built once, its slugs bound expanding."""
+    kinds = {model: str(kind) for model, kind in ITEM_KINDS.items()}
+    parts = []
+    for model, kind in kinds.items():
+        for relationship in sa.inspect(model).relationships:
+            target = relationship.mapper.class_
+            if relationship.secondary is None or target not in kinds:
+                continue
+            parts.append(
+                sa.select(sa.literal(kinds[target]).label("kind"), target.slug)
+                .select_from(model)
+                .join(getattr(model, relationship.key))
+                .where(col(model.slug).in_(sa.bindparam(f"{kind}_slugs", expanding=True)))
+            )
+    return sa.union_all(*parts)
 
 
 @cache
@@ -122,8 +156,8 @@ class ItemCache:
             self._entries.clear()
         else:
             changes = connection.execute(_changes_since(), {"after": self._last_change}).all()
-            if changes and version > self._version:
-                self._drop(changes)
+            if changes and version > self._version and len(changes) <= MAX_FOLLOWED_CHANGES:
+                self._drop(changes, self._linked(connection, changes))
                 self._last_change = changes[-1].id
             else:
                 self._entries.clear()
@@ -131,12 +165,24 @@ class ItemCache:
         self._version = version
         self._epoch += 1
 
-    def _drop(self, changes: Sequence[Any]) -> None:
-        changed = {(str(change.kind), change.slug) for change in changes}
-        kinds = {kind for kind, _ in changed}
+    @staticmethod
+    def _linked(connection: sa.Connection, changes: Sequence[Any]) -> set[tuple[str, str]]:
+        slugs: dict[str, list[str]] = {f"{kind}_slugs": [] for kind in ITEM_KINDS.values()}
+        for change in changes:
+            slugs[f"{change.kind}_slugs"].append(change.slug)
+        return {(row.kind, row.slug) for row in connection.execute(_linked_now(), slugs)}
+
+    def _drop(self, changes: Sequence[Any], linked: set[tuple[str, str]]) -> None:
+        touched = {(str(change.kind), change.slug) for change in changes} | linked
+        slugs = {change.slug for change in changes}
+        now_public = {str(change.kind) for change in changes if change.change == ChangeKind.created}
         for key, entry in list(self._entries.items()):
             kind = key[0]
-            if (kind, entry.slug) in changed or kinds - {kind}:
+            if (
+                (kind, entry.slug) in touched
+                or not entry.view.slugs_shown.isdisjoint(slugs)
+                or now_public - {kind}
+            ):
                 del self._entries[key]
 
     def get(self, key: _Key, row_version: int) -> _View | None:
