@@ -251,6 +251,46 @@ def test_public_sees_only_public_statuses(editor: Editing, study: str) -> None:
     }
 
 
+def test_public_items_cite_only_public_studies(editor: Editing, study: str) -> None:
+    """A recommendation cannot go public while a claim cites a draft study, and a study public
+    items cite cannot leave the site: either would show a rating resting on evidence the public
+    cannot see. Each refusal names the item and changes nothing."""
+    cited = "wf-cited"
+    fresh(editor, study, cited, Status.draft)
+    recommendation = editor.client.get("/v1/recommendations").json()["items"][0]["slug"]
+    copied = editor.create_copy("recommendations", recommendation, "wf-citing")
+    assert copied.status_code == 201, copied.text
+    document, etag = editor.read("recommendations", "wf-citing")
+    document["claims"][0]["studies"] = [*document["claims"][0]["studies"], cited]
+    citing = editor.put("recommendations", "wf-citing", document, etag, editor.writer)
+    assert citing.status_code == 200, citing.text
+    assert editor.move("recommendations", "wf-citing", Status.in_review, editor.writer).is_success
+
+    refused = editor.move("recommendations", "wf-citing", Status.published, editor.publisher)
+    assert problem_type(assert_problem(refused, 422)) == "content-rule"
+    assert [error["detail"] for error in refused.json()["errors"]] == [
+        f"recommendation wf-citing is published but cites study {cited}, which is draft"
+    ]
+    assert editor.item("recommendations", "wf-citing")["status"] == Status.in_review
+
+    for target in PATHS[Status.published]:
+        assert editor.move(KIND, cited, target, editor.publisher).is_success
+    published = editor.move("recommendations", "wf-citing", Status.published, editor.publisher)
+    assert published.status_code == 200, published.text
+    claim = editor.client.get("/v1/recommendations/wf-citing").json()["claims"][0]
+    assert cited in [shown["slug"] for shown in claim["studies"]]
+
+    before = editor.item(KIND, cited)
+    kept = editor.move(KIND, cited, Status.withdrawn, editor.publisher)
+    assert problem_type(assert_problem(kept, 422)) == "content-rule"
+    assert [error["detail"] for error in kept.json()["errors"]] == [
+        "recommendation wf-citing: recommendation wf-citing is published but cites study"
+        f" {cited}, which is withdrawn"
+    ]
+    assert_unchanged(editor, cited, before)
+    assert editor.client.get(f"/v1/{KIND}/{cited}").status_code == 200
+
+
 # 4. Who may change content in which status.
 
 

@@ -10,10 +10,9 @@ sees it, and each change drops:
 - the changed item's entries;
 - the entries that show it (by their surrogate keys): its new title, status or rating;
 - the entries of the items linked to it now (the link tables, read then): an edit may have
-  linked them, and no key of theirs named it before;
-- for an item that became public, every entry of the other kinds as well: each kind shows the
-  items of the other kinds it links to (never of its own), also through one another (a
-  recommendation shows the sources of its studies), so any of them may show it now.
+  linked them, and no key of theirs named it before. An item made public is shown by no other
+  way: public items cite (in claims, targets, quotes) only public items
+  (`app/evidence/checks.citation_problems`).
 A new version with no logged change, more changes than are worth following, or a version or log
 that went back (a restored database) drops everything.
 A request uses entries only when the store has read the log up to the version it reads; what it
@@ -39,7 +38,6 @@ from app.core.config import get_settings
 from app.core.content_version import ContentValidators, utc_day
 from app.core.http_cache import surrogate_keys
 from app.evidence.loading import Eager, plain_select, read
-from app.evidence.vocabulary import ChangeKind
 from app.models import ContentChange
 
 # (kind, view, row id, UTC day, overdue items' count and latest due date, served settings)
@@ -88,7 +86,7 @@ def _changes_since() -> Any:
     """Built once, so that its cache key is too."""
     change = ContentChange.__table__.c  # type: ignore[attr-defined]
     return (
-        sa.select(change.id, change.kind, change.slug, change.change)
+        sa.select(change.id, change.kind, change.slug)
         .where(change.id > sa.bindparam("after"))
         .order_by(change.id)
     )
@@ -175,14 +173,9 @@ class ItemCache:
     def _drop(self, changes: Sequence[Any], linked: set[tuple[str, str]]) -> None:
         touched = {(str(change.kind), change.slug) for change in changes} | linked
         slugs = {change.slug for change in changes}
-        now_public = {str(change.kind) for change in changes if change.change == ChangeKind.created}
         for key, entry in list(self._entries.items()):
             kind = key[0]
-            if (
-                (kind, entry.slug) in touched
-                or not entry.view.slugs_shown.isdisjoint(slugs)
-                or now_public - {kind}
-            ):
+            if (kind, entry.slug) in touched or not entry.view.slugs_shown.isdisjoint(slugs):
                 del self._entries[key]
 
     def get(self, key: _Key, row_version: int) -> _View | None:

@@ -285,7 +285,9 @@ def kind_routes(spec: ContentKind) -> APIRouter:
         responses=CHANGED,
         summary=f"Move a {singular} through the workflow",
         description="draft → in_review → published → needs_update / withdrawn. Publishing,"
-        " withdrawing and reinstating need `content:publish`; an illegal step is a 409.",
+        " withdrawing and reinstating need `content:publish`; an illegal step is a 409. A public"
+        " item cites only public items: publishing one that cites a draft study, or taking a"
+        " study or source that public items cite off the site, is a 422 naming them.",
     )
     routes.add_api_route(
         "/{slug}",
@@ -295,7 +297,8 @@ def kind_routes(spec: ContentKind) -> APIRouter:
         response_model=EditorItem,
         responses=CHANGED,
         summary=f"Withdraw a {singular}",
-        description="Not deleted: its public URL answers 410 and its history stays.",
+        description="Not deleted: its public URL answers 410 and its history stays. A study or"
+        " source that public items still cite is not withdrawn (422, naming them).",
     )
     routes.add_api_route(
         "/{slug}/revisions",

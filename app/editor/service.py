@@ -192,6 +192,8 @@ def transition(
         writer.finish()
     except StaleItem as error:
         raise PreconditionFailed(STALE) from error
+    except ContentInvalid as error:
+        raise _rule_problem(error, spec, slug) from error
     return item_row(session, spec, slug)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from app.evidence import renditions, rules
 from app.evidence.public import active
 from app.evidence.vocabulary import (
+    PUBLIC_STATUSES,
     RECOMMENDATION_ROLES,
     CaveatKind,
     CaveatOrigin,
@@ -23,6 +24,7 @@ from app.evidence.vocabulary import (
 from app.models import (
     Caveat,
     Claim,
+    ContentFields,
     Mechanism,
     Quote,
     Recommendation,
@@ -178,6 +180,43 @@ def claim_problems(claim: Claim) -> list[Violation]:
     return problems
 
 
+def _quoted(quotes: list[Quote], caveats: list[Caveat], path: Path) -> list[tuple[Path, Quote]]:
+    """The quotes of a part and of its caveats, at their paths."""
+    found = [((*path, "quotes", index), quote) for index, quote in enumerate(quotes)]
+    for caveat in caveats:
+        where: Path = (*path, "caveats", caveat.position, "quotes")
+        found += [((*where, index), quote) for index, quote in enumerate(caveat.quotes)]
+    return found
+
+
+def citation_problems(item: Recommendation | Mechanism | Study, what: str) -> list[Violation]:
+    """A public item cites only public items: the studies its claims and targets rest on and the
+    documents it quotes. Otherwise a reader finds its rating resting on evidence it no longer
+    shows, or follows a link to a 404 or 410."""
+    if item.status not in PUBLIC_STATUSES:
+        return []
+    cited: list[tuple[Path, str, ContentFields]] = []
+    quotes = _quoted(item.quotes, item.caveats, ())
+    # A study's `claims` are those citing it, not its own.
+    for claim in [] if isinstance(item, Study) else item.claims:
+        path: Path = ("claims", claim.position)
+        cited += [((*path, "studies"), "study", study) for study in claim.studies]
+        quotes += _quoted(claim.quotes, claim.caveats, path)
+    for target in item.targets if isinstance(item, Recommendation) else []:
+        path = ("targets", target.position)
+        cited.append(((*path, "study"), "study", target.study))
+        quotes += _quoted(target.quotes, [], path)
+    cited += [(path, "source", quote.source) for path, quote in quotes]
+    problems: dict[tuple[str, str], Violation] = {}
+    for path, kind, other in cited:
+        if other.status not in PUBLIC_STATUSES and (kind, other.slug) not in problems:
+            message = (
+                f"{what} is {item.status} but cites {kind} {other.slug}, which is {other.status}"
+            )
+            problems[(kind, other.slug)] = Violation(path, message)
+    return list(problems.values())
+
+
 def _claims_problems(claims: list[Claim]) -> list[Violation]:
     return [p for claim in claims for p in claim_problems(claim)]
 
@@ -261,7 +300,7 @@ def recommendation_problems(item: Recommendation) -> list[Violation]:
     ]
     if len(item.tip) > 160:
         problems.append(Violation(("tip",), f"{what}: tip is longer than 160 characters"))
-    return problems + rendition_problems(item)
+    return problems + rendition_problems(item) + citation_problems(item, what)
 
 
 def rendition_problems(item: Recommendation) -> list[Violation]:
@@ -293,7 +332,7 @@ def mechanism_problems(item: Mechanism) -> list[Violation]:
     ]
     problems += _rating_problems(item.claims, item.certainty, None, "certainty", what)
     quotes = [*item.quotes, *(q for claim in item.claims for q in claim.quotes)]
-    return problems + _item_commercial_problems(item, quotes, what)
+    return problems + _item_commercial_problems(item, quotes, what) + citation_problems(item, what)
 
 
 def study_problems(item: Study) -> list[Violation]:
@@ -314,6 +353,7 @@ def study_problems(item: Study) -> list[Violation]:
                 f"{what}: its {name} {identifier} is not named in the note on how it was verified"
             )
             problems.append(Violation(("identification_note",), message))
+    problems += citation_problems(item, what)
     return problems + rule_caveat_problems(
         item.caveats, rules.study_caveats(study_facts(item)), what
     )

@@ -23,13 +23,15 @@ from sqlmodel import Session, col, select
 from app.changes.log import bump_content_version, change_of, public_change, record_changes
 from app.core.types import utcnow
 from app.evidence import rules
-from app.evidence.checks import Path, source_facts, study_facts
+from app.evidence.checks import Path, citation_problems, source_facts, study_facts
 from app.evidence.loading import load
 from app.evidence.schemas import CaveatIn, ClaimIn, ContentIn, DismissalIn, QuoteIn
 from app.evidence.vocabulary import (
     LIFE_STAGE_AGES,
+    PUBLIC_STATUSES,
     CaveatOrigin,
     Certainty,
+    ChangeKind,
     ClaimRole,
     ItemKind,
     Relation,
@@ -347,6 +349,8 @@ class ContentWriter:
         row.status = status
         row.edited_by = self.editor
         self.session.flush()
+        # Checked again: what it cites must be public once it is (`citation_problems`).
+        self.written.setdefault(spec.kind, set()).add(row.slug)
         if status is Status.withdrawn:
             self.report.count(self.report.withdrawn, spec)
         self._record(row, was, row.document, certainty)
@@ -747,6 +751,29 @@ class ContentWriter:
             load(self.session, rows, spec.loading)
             for row in rows:
                 violations = spec.check(row)
+                if violations:
+                    raise ContentInvalid(spec.kind, row.slug, violations)
+        self._check_citing()
+
+    def _check_citing(self) -> None:
+        """A study or source taken off the public site may still be cited by public items of
+        the kinds after it, which would then break `citation_problems`."""
+        left = [
+            BY_KIND[change["kind"]]
+            for change in self._changes
+            if change["change"] is ChangeKind.withdrawn
+            and change["kind"] in (ItemKind.source, ItemKind.study)
+        ]
+        if not left:
+            return
+        first = min(CONTENT_KINDS.index(spec) for spec in left)
+        for spec in CONTENT_KINDS[first + 1 :]:
+            public = col(spec.model.status).in_(sorted(PUBLIC_STATUSES))
+            rows = list(self.session.exec(select(spec.model).where(public)))
+            load(self.session, rows, spec.loading)
+            for row in rows:
+                assert isinstance(row, Recommendation | Mechanism | Study)
+                violations = citation_problems(row, f"{spec.kind} {row.slug}")
                 if violations:
                     raise ContentInvalid(spec.kind, row.slug, violations)
 
