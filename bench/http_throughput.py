@@ -9,7 +9,10 @@ is its requests per second over the hello world's in the same round (median over
 and p99 are wrk's latency percentiles. "after an edit" rows are served by a second API process with
 RESPONSE_CACHE_MB=0: every request runs its route, as the first one after an edit does, with the
 item representations the edit left standing; "nothing kept" rows by a third with
-ITEM_CACHE_ITEMS=0 as well, as after an edit that every shown item may depend on.
+ITEM_CACHE_ITEMS=0 as well, as on a worker's first request. "first after ..." rows are the
+literal case, on the API as deployed: an edit through the editor API, then one request, timed;
+over --edits edits per case, each after one timed request to the hello world on the same
+connection, and the ratio is the hello world's median time over the route's.
 Any socket error or status other than 2xx/304 fails the run.
 
     .venv/bin/python bench/http_throughput.py            # everything, about 25 minutes
@@ -24,6 +27,7 @@ table. Traffic goes to 127.0.0.1 only.
 
 import argparse
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -49,9 +53,12 @@ from sqlmodel import Session
 from app.core.config import PROJECT_ROOT
 from app.core.db import create_db_engine
 from app.core.migrations import alembic_config
+from app.keys.scopes import Scope
+from app.keys.service import create_key
 from app.seeding.loader import load_seed
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
+MERGE_PATCH = "application/merge-patch+json"
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -84,6 +91,39 @@ NOTHING_KEPT = {
     "list of 50, nothing kept": "/v1/recommendations?limit=50",
     "detail, nothing kept": "/v1/recommendations/breastfeed",
 }
+# An edit through the editor API (kind, slug, field, two values to alternate), then the first
+# request for a list of all recommendations and for one's detail: what an edit to each kind
+# leaves kept differs (app/core/item_cache.py).
+EDITS = {
+    "a recommendation": (
+        "recommendations",
+        "breastfeed",
+        "tip",
+        ["Breastfeed if you can.", "Breast milk suits babies best."],
+    ),
+    "a mechanism": (
+        "mechanisms",
+        "microbial-metabolites",
+        "description",
+        [
+            "Substances gut microbes make from food.",
+            "Substances gut microbes make from the food they break down.",
+        ],
+    ),
+    "the most linked mechanism": (
+        "mechanisms",
+        "microbiome-balance-and-diversity",
+        "description",
+        [
+            "The mix of microbes living in the gut.",
+            "The mix and variety of microbes living in the gut.",
+        ],
+    ),
+}
+FIRST_AFTER = {
+    "list of 50": "/v1/recommendations?limit=50",
+    "detail": "/v1/recommendations/breastfeed",
+}
 TARGETS = {
     "list of 50": 1.0,
     "detail": 1.0,
@@ -95,6 +135,7 @@ TARGETS = {
     "detail, after an edit": 0.05,
     "list of 50, nothing kept": 0.05,
     "detail, nothing kept": 0.05,
+    **{f"{route}, first after an edit to {edit}": 0.05 for route in FIRST_AFTER for edit in EDITS},
 }
 _DURATION = re.compile(r"^\s*([\d.]+)(us|ms|s|m)\s*$")
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -315,7 +356,13 @@ def explain(url: str) -> str:
 def measure(
     arguments: argparse.Namespace, url: str, kind: str, dataset: str, workers: int, log: Path
 ) -> tuple[list[Row], float]:
-    env = {"DATABASE_URL": url, "RATE_LIMIT": "100000000/minute", "LOG_LEVEL": "WARNING"}
+    unlimited = "100000000/minute"
+    env = {
+        "DATABASE_URL": url,
+        "RATE_LIMIT": unlimited,
+        "RATE_LIMIT_API_KEY": unlimited,
+        "LOG_LEVEL": "WARNING",
+    }
     uncached = dict(UNCACHED) if dataset == "seed" else {}
     nothing_kept = dict(NOTHING_KEPT) if dataset == "seed" else {}
     rows = {
@@ -360,7 +407,55 @@ def measure(
                 rows[route].ratios.append(run.rps / baseline.rps)
                 rows[route].p50_ratios.append(run.p50_ms / baseline.p50_ms)
         rss = rss_mb(process.pid)
+        if dataset == "seed":
+            rows.update(first_after_edits(api, hello, url, kind, workers, arguments.edits))
     return list(rows.values()), rss
+
+
+def first_after_edits(
+    api: str, hello: str, url: str, kind: str, workers: int, edits: int
+) -> dict[str, Row]:
+    """For each case of EDITS and route of FIRST_AFTER: `edits` times, a timed request to the
+    hello world, an edit, and the route's first request after it, timed, on one connection."""
+    engine = create_db_engine(url)
+    with Session(engine) as session:
+        issued = create_key(session, f"bench-{uuid.uuid4().hex[:8]}", list(Scope), None)
+        session.commit()
+    engine.dispose()
+    key = {"Authorization": f"Bearer {issued.key}"}
+    rows: dict[str, Row] = {}
+    with httpx.Client(timeout=30) as client:
+
+        def timed(target: str) -> float:
+            started = time.perf_counter()
+            response = client.get(target)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{target} answered {response.status_code}")
+            return elapsed
+
+        for edit, (plural, slug, field_name, values) in EDITS.items():
+            editor_url = f"{api}/v1/editor/{plural}/{slug}"
+            for route, path in FIRST_AFTER.items():
+                baseline, first = [], []
+                for n in range(edits):
+                    baseline.append(timed(f"{hello}/"))
+                    etag = client.get(editor_url, headers=key).headers["ETag"]
+                    edited = client.patch(
+                        editor_url,
+                        content=json.dumps({field_name: values[n % len(values)]}),
+                        headers={**key, "If-Match": etag, "Content-Type": MERGE_PATCH},
+                    )
+                    if edited.status_code != 200:
+                        raise SystemExit(f"editing {plural}/{slug}: {edited.text}")
+                    first.append(timed(f"{api}{path}"))
+                name = f"{route}, first after an edit to {edit}"
+                p50, base = statistics.median(first), statistics.median(baseline)
+                row = Row(kind, "seed", workers, name)
+                row.runs.append(Run(1000 / p50, p50, max(first)))
+                row.ratios.append(base / p50)
+                rows[name] = row
+    return rows
 
 
 def table(rows: list[Row], rss: dict[tuple[str, str, int], float]) -> str:
@@ -392,7 +487,8 @@ def comparisons(rows: list[Row]) -> str:
         "| --- | --- | ---: | ---: |",
     ]
     for (kind, dataset, workers, route), row in by.items():
-        if dataset != "seed" or workers != 1:
+        # One request at a time: no throughput to compare.
+        if dataset != "seed" or workers != 1 or ", first after" in route:
             continue
         two = by.get((kind, "seed", 2, route))
         scaled = next(
@@ -413,9 +509,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
     parser.add_argument("--scale", type=int, default=10_000, help="0: no scale dataset")
     parser.add_argument("--server", choices=["uvicorn", "granian"], default="uvicorn")
+    parser.add_argument("--edits", type=int, default=20, help="edits per first-request case")
     arguments = parser.parse_args()
     if arguments.quick:
-        arguments.rounds, arguments.duration = 2, 1
+        arguments.rounds, arguments.duration, arguments.edits = 2, 1, 5
         arguments.scale = min(arguments.scale, 1000)
     ensure_wrk()
     if arguments.server == "granian" and importlib.util.find_spec("granian") is None:
