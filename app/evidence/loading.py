@@ -13,11 +13,12 @@ statement, once every row that owns some is loaded.
 
 Public reads only read, so they take their rows plain (`read`): the statements select columns,
 and each row becomes an object with the mapped attribute names and nothing else, relationships
-set as lists (or the object, for a many-to-one). They link only public items: a draft or
-withdrawn mechanism, study or source is left out of the items that link it, where a reader would
-find a link to a 404 or 410. The identity map, change tracking and
+set as lists (or the object, for a many-to-one). The identity map, change tracking and
 instrumented collections of ORM instances cost most of an uncached response; writers, which
 change what they load, take ORM instances (`load`).
+
+Public reads link only public items: a draft or withdrawn mechanism, study or source is left out
+of the items linking it, where a reader would follow a link to a 404 or 410.
 """
 
 from collections import defaultdict
