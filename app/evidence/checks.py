@@ -85,15 +85,21 @@ def _active_kinds(caveats: list[Caveat]) -> set[CaveatKind]:
     return {caveat.kind for caveat in active(caveats)}
 
 
+def _quoted(quotes: list[Quote], caveats: list[Caveat], path: Path) -> list[tuple[Path, Quote]]:
+    """The quotes of a part and of its caveats, at their paths."""
+    found = [((*path, "quotes", index), quote) for index, quote in enumerate(quotes)]
+    for caveat in caveats:
+        where: Path = (*path, "caveats", caveat.position, "quotes")
+        found += [((*where, index), quote) for index, quote in enumerate(caveat.quotes)]
+    return found
+
+
 def _quotes_problems(
     quotes: list[Quote], caveats: list[Caveat], what: str, path: Path = ()
 ) -> list[Violation]:
     problems = [] if quotes else [Violation((*path, "quotes"), f"{what} has no quote")]
-    for index, quote in enumerate(quotes):
-        problems += quote_problems(quote, (*path, "quotes", index))
-    for caveat in caveats:
-        for index, quote in enumerate(caveat.quotes):
-            problems += quote_problems(quote, (*path, "caveats", caveat.position, "quotes", index))
+    for where, quote in _quoted(quotes, caveats, path):
+        problems += quote_problems(quote, where)
     return problems
 
 
@@ -178,15 +184,6 @@ def claim_problems(claim: Claim) -> list[Violation]:
             if quote.relation is Relation.supports
         ]
     return problems
-
-
-def _quoted(quotes: list[Quote], caveats: list[Caveat], path: Path) -> list[tuple[Path, Quote]]:
-    """The quotes of a part and of its caveats, at their paths."""
-    found = [((*path, "quotes", index), quote) for index, quote in enumerate(quotes)]
-    for caveat in caveats:
-        where: Path = (*path, "caveats", caveat.position, "quotes")
-        found += [((*where, index), quote) for index, quote in enumerate(caveat.quotes)]
-    return found
 
 
 def citation_problems(item: Recommendation | Mechanism | Study, what: str) -> list[Violation]:
